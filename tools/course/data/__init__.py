@@ -1,0 +1,1 @@
+"""Course data: typed, immutable records loaded and validated from readings/."""

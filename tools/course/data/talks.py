@@ -1,0 +1,60 @@
+"""A seminar talk series (readings/talks/*.yml), e.g. Stanford CS25."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from .fields import BibKey, Date, Line, Link, Paragraphs, Record, Slug, Time, TimeZone, Url
+
+
+class Speaker(Record):
+    name: Line
+    affiliation: Line | None = None
+    bio: Paragraphs | None = None
+    url: Url | None = None
+
+
+class Talk(Record):
+    id: Slug
+    date: Date
+    title: Line = "TBD"
+    speakers: tuple[Speaker, ...] = ()
+    abstract: Paragraphs | None = None
+    format: Literal["in-person", "zoom", "hybrid", "unknown"] = "unknown"
+    start: Time | None = None  # defaults to the series' time
+    end: Time | None = None
+    slides: Url | None = None
+    recording: Url | None = None
+    readings: tuple[BibKey, ...] = ()
+    links: tuple[Link, ...] = ()
+
+    @property
+    def tbd(self) -> bool:
+        return self.title.strip().upper() == "TBD"
+
+
+class Series(Record):
+    id: Slug
+    title: Line
+    organizer: Line | None = None
+    term: Line | None = None
+    description: Paragraphs | None = None
+    url: Url | None = None
+    recordings: Url | None = None
+    timezone: TimeZone
+    start: Time | None = None  # the usual time of a talk
+    end: Time | None = None
+    location: Line | None = None
+
+
+class TalkSeriesFile(Record):
+    series: Series
+    talks: tuple[Talk, ...] = Field(min_length=1)
+
+
+def talk_times(series: Series, talk: Talk) -> tuple[dt.time | None, dt.time | None]:
+    """A talk's own start and end, or the series' usual ones."""
+    return talk.start or series.start, talk.end or series.end

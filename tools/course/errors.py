@@ -1,0 +1,72 @@
+"""The one error type for mistakes in course data.
+
+Every problem carries the file, line and column it was found at, and a plain
+message that says what is wrong and how to fix it.  Loaders collect problems
+instead of stopping at the first, so an instructor sees every mistake at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one data file. ``line`` and ``col`` are 1-based (0 = unknown)."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}"
+            if self.col:
+                where += f":{self.col}"
+        return f"{where}: {self.message}"
+
+
+class CourseDataError(Exception):
+    """Raised with every problem found; ``str()`` lists them one per line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems), key=_sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _sort_key(problem: Problem) -> tuple:
+    return (problem.path, problem.line, problem.col, problem.message)
+
+
+def display_path(path: Path | str, root: Path | None = None) -> str:
+    """A path as the user should see it: relative to the project root when inside it."""
+    path = Path(path)
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+class Problems:
+    """A collector: ``add`` problems while loading, ``raise_if_any`` at the end."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, path: str, line: int, col: int, message: str) -> None:
+        self.items.append(Problem(path, line, col, message))
+
+    def extend(self, problems) -> None:
+        self.items.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise CourseDataError(self.items)

@@ -1,0 +1,165 @@
+"""YAML that means what it says, with the position of every value.
+
+PyYAML's default resolvers turn ``NO`` into ``False``, ``14:30`` into ``870``
+and ``012345`` into an octal number.  Here every scalar stays a string (only
+``null``, ``~`` and an empty value mean "no value"); the typed models parse
+dates, times and numbers themselves.  Alongside the plain data we keep where
+each key and value was written, so a validation error can name ``path:line:col``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+
+Loc = tuple  # a path into the data: ("sessions", 3, "date")
+
+NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class Positions:
+    """Where each piece of a YAML document was written (1-based line and column)."""
+
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def of_value(self, loc: Loc) -> tuple[int, int]:
+        """The value at ``loc``, or the nearest enclosing value that was written."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+    def of_key(self, loc: Loc) -> tuple[int, int]:
+        """The key of ``loc`` (where a misspelt key is), else its value's position."""
+        loc = tuple(loc)
+        if loc in self.keys:
+            return self.keys[loc]
+        return self.of_value(loc)
+
+
+@dataclass
+class YamlDocument:
+    path: Path
+    display: str  # the path as shown in messages
+    data: object
+    positions: Positions
+
+    def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> Problem:
+        line, col = (self.positions.of_key if at_key else self.positions.of_value)(loc)
+        return Problem(self.display, line, col, message)
+
+
+class _StringLoader(yaml.SafeLoader):
+    """A SafeLoader whose only implicit type is null; everything else is a string."""
+
+
+_StringLoader.yaml_implicit_resolvers = {}
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, display: str):
+        self.display = display
+        self.positions = Positions()
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, loc: Loc) -> object:
+        self.positions.values[loc] = _mark(node)
+        if id(node) in self.seen:
+            # An alias: expanding it could multiply the document ("billion laughs").
+            line, col = _mark(node)
+            self.problems.append(Problem(self.display, line, col, "anchors and aliases (&name, *name) are not supported; write the value out"))
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag != "tag:yaml.org,2002:str":
+                line, col = _mark(node)
+                self.problems.append(Problem(self.display, line, col, f"type tags like {node.tag.replace('tag:yaml.org,2002:', '!!')!r} are not allowed; remove the tag (quote the value if it must stay as written)"))
+                return None
+            if node.style is None and node.value in NULLS:
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, "tag:yaml.org,2002:seq")
+            return [self.build(child, loc + (i,)) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            self._check_tag(node, "tag:yaml.org,2002:map")
+            result: dict[str, object] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    line, col = _mark(key_node)
+                    self.problems.append(Problem(self.display, line, col, "a key must be a plain word, not a list or mapping"))
+                    continue
+                key = key_node.value
+                if key == "<<":
+                    line, col = _mark(key_node)
+                    self.problems.append(Problem(self.display, line, col, "merge keys ('<<') are not supported; write the keys out"))
+                    continue
+                if key in result:
+                    line, col = _mark(key_node)
+                    first = self.positions.keys[loc + (key,)][0]
+                    self.problems.append(Problem(self.display, line, col, f"duplicate key {key!r} (first given on line {first}); keep only one"))
+                    continue
+                self.positions.keys[loc + (key,)] = _mark(key_node)
+                result[key] = self.build(value_node, loc + (key,))
+            return result
+        raise TypeError(node)  # pragma: no cover - the composer yields only these three
+
+    def _check_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            line, col = _mark(node)
+            self.problems.append(Problem(self.display, line, col, f"type tags like {node.tag.replace('tag:yaml.org,2002:', '!!')!r} are not allowed; remove the tag"))
+
+
+def parse_yaml(text: str, display: str, path: Path | None = None) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one YAML document. Returns the document (None if unreadable) and the problems found."""
+    try:
+        node = yaml.compose(text, Loader=_StringLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = error.problem or "invalid YAML"
+        if error.context:
+            what = f"{error.context}, {what}"
+        hint = _syntax_hint(text, line)
+        return None, [Problem(display, line, col, f"YAML syntax error: {what}{hint}")]
+    except yaml.YAMLError as error:  # e.g. a reader error on control characters
+        mark = getattr(error, "problem_mark", None) or getattr(error, "mark", None)
+        line = getattr(error, "line", None)
+        if mark is not None:
+            line, col = mark.line + 1, mark.column + 1
+        else:
+            col = 0
+        return None, [Problem(display, line or 0, col, f"YAML error: {error}")]
+    if node is None:
+        return YamlDocument(path or Path(display), display, None, Positions()), []
+    builder = _Builder(display)
+    data = builder.build(node, ())
+    return YamlDocument(path or Path(display), display, data, builder.positions), builder.problems
+
+
+def _syntax_hint(text: str, line: int) -> str:
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "\t" in lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]:
+        return " (indent with spaces, not tabs)"
+    return " (check the indentation and quote values that contain ': ' or start with '*', '&', '!', '[' or '{')"
+
+
+def load_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return None, [Problem(display, 0, 0, f"not UTF-8 text ({error.reason} at byte {error.start}); save the file as UTF-8")]
+    return parse_yaml(text, display, path)
