@@ -9,13 +9,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from ..bibliography import Bibliography, load_bibliography
 from ..errors import CourseDataError, Problem, display_path
 from ..yamlsource import YamlDocument, load_yaml
 from .announcements import Announcement, AnnouncementsFile
 from .course import Course
-from .podcasts import Episode, Podcast, PodcastFile, flat_topics
+from .podcasts import Episode, Podcast, PodcastFile
 from .schedule import Deadline, Homework, ScheduleFile, Session, lay_out
 from .talks import Series, Talk, TalkSeriesFile
 from .validate import validate
@@ -81,6 +82,10 @@ class CourseData:
     announcements: tuple[Announcement, ...]
     bibliography: Bibliography | None
     extras: dict = field(default_factory=dict)  # results of later stages (e.g. sign-ups), keyed by name
+
+    @property
+    def course_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.course.term.timezone)
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)

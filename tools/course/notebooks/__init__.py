@@ -1,0 +1,25 @@
+"""Lecture notebooks: stored clean as jupytext percent ``.py``, executed at build time, cached.
+
+Modules, one job each:
+
+- ``source``    read a notebook, list the notebooks, map cells to lines of the ``.py``
+- ``deps``      what the code imports and reads (local modules, data files, packages)
+- ``cache_key`` the hash of everything that determines the outputs (not the prose)
+- ``cache``     the on-disk store of executed notebooks, with atomic writes
+- ``execute``   one notebook in a fresh kernel (nbclient), with timeout, seeds, peak memory
+- ``errors``    a failure turned into one ``path:line: message`` problem
+- ``runner``    cache or execute every notebook, in parallel
+- ``colab``     the download copy with its Colab setup cell, the Colab link
+- ``render``    mkdocs-jupyter's HTML for embedding in a lecture page
+- ``report``    the execution report page
+- ``stage``     ``NotebookStage``, what the MkDocs plugin calls
+- ``cli``       ``course notebooks run|list``
+"""
+
+from course.notebooks.runner import NotebookResult
+from course.notebooks.stage import NotebookStage
+
+DEFAULT_NOTEBOOKS_DIR = "content/notebooks"
+DEFAULT_CACHE_DIR = ".cache/course/notebooks"
+
+__all__ = ["NotebookStage", "NotebookResult", "DEFAULT_NOTEBOOKS_DIR", "DEFAULT_CACHE_DIR"]

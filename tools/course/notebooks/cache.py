@@ -1,0 +1,119 @@
+"""The on-disk cache of executed notebooks, one entry per notebook.
+
+Layout under the cache directory (never inside docs_dir)::
+
+    entries/<name>/record.json     key, key inputs, time, peak memory, date
+    entries/<name>/<key>.ipynb     the executed notebook
+    entries/<name>/kernel.log      the kernel's own stderr from the last run
+    artifacts/                     COURSE_ARTIFACTS_DIR for the notebooks
+
+Every write goes to a temporary file first and is renamed into place, and an
+entry is only ever replaced by a successful run of the same notebook, so a
+failing or interrupted run never damages another notebook's entry.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+
+@dataclass(frozen=True)
+class CacheRecord:
+    name: str
+    key: str
+    inputs: dict
+    seconds: float
+    peak_mb: float
+    executed_at: str  # ISO 8601, UTC
+
+
+class NotebookCache:
+    def __init__(self, cache_dir: Path):
+        self.root = Path(cache_dir)
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.root / "artifacts"
+
+    def entry_dir(self, name: str) -> Path:
+        return self.root / "entries" / name
+
+    def kernel_log(self, name: str) -> Path:
+        return self.entry_dir(name) / "kernel.log"
+
+    def record(self, name: str) -> CacheRecord | None:
+        """The last successful run of a notebook, whatever its key."""
+        try:
+            data = json.loads((self.entry_dir(name) / "record.json").read_text(encoding="utf-8"))
+            return CacheRecord(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def notebook_path(self, record: CacheRecord) -> Path:
+        return self.entry_dir(record.name) / f"{record.key[:20]}.ipynb"
+
+    def lookup(self, name: str, key: str) -> tuple[CacheRecord, NotebookNode] | None:
+        """The executed notebook stored under exactly this key, or None."""
+        record = self.record(name)
+        if record is None or record.key != key:
+            return None
+        try:
+            return record, nbformat.read(self.notebook_path(record), as_version=4)
+        except (OSError, ValueError):
+            return None
+
+    def store(self, record: CacheRecord, nb: NotebookNode) -> Path:
+        """Store a successful run: notebook first, then the record that points at it."""
+        path = self.notebook_path(record)
+        atomic_write(path, nbformat.writes(nb))
+        atomic_write(self.entry_dir(record.name) / "record.json", json.dumps(asdict(record), indent=1, sort_keys=True))
+        for old in path.parent.glob("*.ipynb"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return path
+
+
+def merge_outputs(current: NotebookNode, executed: NotebookNode) -> NotebookNode | None:
+    """The current notebook (its prose) with the outputs of an executed one with the same code cells."""
+    merged = copy.deepcopy(current)
+    new_code = [cell for cell in merged.cells if cell.cell_type == "code"]
+    old_code = [cell for cell in executed.cells if cell.cell_type == "code"]
+    if len(new_code) != len(old_code) or any(a.source != b.source for a, b in zip(new_code, old_code)):
+        return None
+    for new, old in zip(new_code, old_code):
+        new.outputs = copy.deepcopy(old.get("outputs", []))
+        new.execution_count = old.get("execution_count")
+    for field in ("language_info", "widgets"):
+        if field in executed.metadata:
+            merged.metadata[field] = copy.deepcopy(executed.metadata[field])
+    return merged
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` so that readers see the old file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    atomic_write(path, text)

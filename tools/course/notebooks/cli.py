@@ -1,0 +1,100 @@
+"""``course notebooks run|list``: the notebooks outside a build, with a progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from course.errors import CourseDataError
+from course.notebooks import DEFAULT_CACHE_DIR, DEFAULT_NOTEBOOKS_DIR
+from course.notebooks.runner import NotebookResult, cache_status
+from course.notebooks.stage import NotebookStage
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "notebooks",
+        help="execute the lecture notebooks and fill the cache",
+        description="Execute the lecture notebooks in content/notebooks/ and fill the build's cache.",
+        epilog="Example: course notebooks run gpt-from-scratch   (then `mkdocs build` starts no kernel)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--notebooks-dir", default=DEFAULT_NOTEBOOKS_DIR, help=f"default: {DEFAULT_NOTEBOOKS_DIR}")
+    parser.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR, help=f"default: {DEFAULT_CACHE_DIR}")
+    commands = parser.add_subparsers(dest="notebooks_command", metavar="COMMAND")
+    parser.set_defaults(handler=lambda args: parser.print_help() or 2)
+
+    run = commands.add_parser(
+        "run",
+        help="execute notebooks whose code or inputs changed (all, or those named)",
+        description="Execute each notebook whose cache key changed, in parallel, and store the results.",
+        epilog="Examples:\n  course notebooks run\n  course notebooks run --force gpt-from-scratch",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("names", nargs="*", metavar="NAME", help="notebook name, e.g. gpt-from-scratch (default: all)")
+    run.add_argument("--force", action="store_true", help="execute even when the cached outputs are current")
+    run.add_argument("--jobs", "-j", type=int, default=None, help="kernels at once (default: one per core)")
+    run.add_argument("--timeout", type=int, default=600, help="seconds per cell, unless a notebook sets its own (default: 600)")
+    run.set_defaults(handler=_run)
+
+    listing = commands.add_parser(
+        "list",
+        help="list the notebooks and whether their cached outputs are current",
+        epilog="Example: course notebooks list",
+    )
+    listing.set_defaults(handler=_list)
+
+
+def _stage(args, **options) -> NotebookStage:
+    root = Path(args.root)
+    return NotebookStage(root, root / args.notebooks_dir, root / args.cache_dir, **options)
+
+
+def _run(args) -> int:
+    from tqdm import tqdm
+
+    stage = _stage(args, timeout=args.timeout, jobs=args.jobs)
+    try:
+        sources = stage.sources(args.names or None)
+    except CourseDataError as error:
+        print(error, file=sys.stderr)
+        return 1
+    bar = tqdm(total=len(sources), desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
+    done: list[NotebookResult] = []
+
+    def on_result(result: NotebookResult) -> None:
+        done.append(result)
+        bar.set_postfix_str(f"{result.name}: {result.status}")
+        bar.update(1)
+
+    try:
+        stage.run([s.name for s in sources], force=args.force, on_result=on_result)
+    except CourseDataError as error:
+        bar.close()
+        _print_summary(done)
+        print(error, file=sys.stderr)
+        return 1
+    bar.close()
+    _print_summary(done)
+    return 0
+
+
+def _print_summary(results: list[NotebookResult]) -> None:
+    for r in sorted(results, key=lambda r: r.name):
+        seconds = f"{r.seconds:7.1f} s" if r.seconds is not None else "        –"
+        memory = f"{r.peak_mb:7.0f} MB" if r.peak_mb else "         –"
+        note = f"  ({r.reason})" if r.status in ("executed", "failed") and r.reason else ""
+        print(f"{r.name:30} {r.status:9} {seconds} {memory}{note}")
+
+
+def _list(args) -> int:
+    stage = _stage(args, execute=False)
+    try:
+        sources = stage.sources()
+    except CourseDataError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for source in sources:
+        print(f"{source.name:30} {cache_status(source, stage.cache, stage.notebooks_dir)}")
+    return 0

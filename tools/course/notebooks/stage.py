@@ -1,0 +1,193 @@
+"""The notebook stage of a build: the one object the MkDocs plugin talks to.
+
+``on_files`` brings every notebook up to date (cache or kernel), takes the raw
+``.py`` sources out of the site, and adds the executed ``.ipynb`` downloads, the
+shared notebook stylesheet and the execution report.  ``embed_html`` then gives
+a lecture page the rendered notebook.  Everything written goes to the cache
+directory, never to docs_dir.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import nbformat
+
+from course.errors import CourseDataError, Problem, display_path
+from course.notebooks import colab, render
+from course.notebooks.cache import NotebookCache, write_if_changed
+from course.notebooks.report import report_markdown
+from course.notebooks.runner import NotebookResult, run_notebooks
+from course.notebooks.source import SourceNotebook, list_notebooks, read_notebook
+
+log = logging.getLogger("mkdocs.plugins.course.notebooks")
+
+SITE_DIR = "notebooks"  # where the downloads, the stylesheet and the report are published
+REPORT_URI = f"{SITE_DIR}/report.md"
+CSS_URI = f"{SITE_DIR}/notebook.css"
+
+
+class NotebookStage:
+    def __init__(
+        self,
+        project_root: Path,
+        notebooks_dir: Path,
+        cache_dir: Path,
+        *,
+        execute: bool = True,
+        timeout: int = 600,
+        jobs: int | None = None,
+        site_url: str | None = None,
+        repo_url: str | None = None,
+        colab_branch: str = "gh-pages",
+        theme: str = "light",
+    ):
+        self.root = Path(project_root)
+        self.notebooks_dir = Path(notebooks_dir)
+        self.cache = NotebookCache(Path(cache_dir))
+        self.execute = execute
+        self.timeout = timeout
+        self.jobs = jobs
+        self.site_url = site_url
+        self.repo_url = repo_url
+        self.colab_branch = colab_branch
+        self.theme = theme
+        self._results: dict[str, NotebookResult] = {}
+
+    # -- notebooks -----------------------------------------------------------------
+
+    def names(self) -> list[str]:
+        """The available notebooks (for validating a session's ``notebook:`` field)."""
+        return [path.stem for path in list_notebooks(self.notebooks_dir)]
+
+    def sources(self, names: list[str] | None = None) -> list[SourceNotebook]:
+        """Read the notebooks (all, or those named); an unknown name is a ``CourseDataError``."""
+        available = {path.stem: path for path in list_notebooks(self.notebooks_dir)}
+        unknown = [name for name in names or [] if name not in available]
+        if unknown:
+            where = display_path(self.notebooks_dir, self.root)
+            listed = ", ".join(sorted(available)) or "none"
+            raise CourseDataError(
+                [Problem(where, 0, 0, f"no notebook named '{name}' in {where}; available: {listed}") for name in unknown]
+            )
+        selected = names or sorted(available)
+        problems, sources = [], []
+        for name in selected:
+            try:
+                sources.append(read_notebook(available[name], self.root))
+            except CourseDataError as error:
+                problems.extend(error.problems)
+        if problems:
+            raise CourseDataError(problems)
+        return sources
+
+    def run(self, names: list[str] | None = None, *, force: bool = False, on_result=None) -> list[NotebookResult]:
+        """Bring the notebooks up to date; raises ``CourseDataError`` naming every failure."""
+        results = run_notebooks(
+            self.sources(names),
+            cache=self.cache,
+            base_dir=self.notebooks_dir,
+            timeout=self.timeout,
+            jobs=self.jobs,
+            force=force,
+            execute=self.execute,
+            on_result=on_result,
+        )
+        for result in results:
+            self._results[result.name] = result
+            self._write_copies(result)
+        return results
+
+    def results(self) -> list[NotebookResult]:
+        return list(self._results.values())
+
+    # -- MkDocs ----------------------------------------------------------------------
+
+    def on_files(self, files, config):
+        """Execute or load every notebook and swap the raw sources for the published files."""
+        from mkdocs.structure.files import File
+
+        self._results = {}
+        results = self.run()
+        sources = {(self.notebooks_dir / f"{r.name}.py").resolve() for r in results}
+        generated = {f"{SITE_DIR}/{r.name}.ipynb" for r in results} | {REPORT_URI, CSS_URI}
+        published: set[Path] = set()
+        for file in list(files):
+            path = Path(file.abs_src_path).resolve() if file.abs_src_path else None
+            if path is not None and (path in sources or (path.is_relative_to(self.notebooks_dir.resolve()) and "__pycache__" in path.parts)):
+                files.remove(file)
+            elif file.src_uri in generated:
+                files.remove(file)
+            elif path is not None:
+                published.add(path)
+        for result in results:
+            files.append(File.generated(config, f"{SITE_DIR}/{result.name}.ipynb", abs_src_path=str(self._download_path(result.name))))
+            # the Colab setup cell downloads these from the site: make sure they are published
+            for dependency in (result.deps.local_files + result.deps.data_files) if result.deps else ():
+                if dependency.resolve() not in published:
+                    relative = dependency.resolve().relative_to(self.notebooks_dir.resolve()).as_posix()
+                    files.append(File.generated(config, f"{SITE_DIR}/{relative}", abs_src_path=str(dependency)))
+                    published.add(dependency.resolve())
+        files.append(File.generated(config, CSS_URI, abs_src_path=str(self._stylesheet())))
+        files.append(File.generated(config, REPORT_URI, content=report_markdown(results)))
+        return files
+
+    def embed_html(self, name: str, page_url: str = "") -> str:
+        """The executed notebook rendered by mkdocs-jupyter, with its toolbar, for a page at ``page_url``
+        (``page.url``; links are made relative to it).  Call after ``on_files``; insert into the page's
+        HTML (``on_page_content`` or the template), not into its Markdown."""
+        from mkdocs.utils import get_relative_url
+
+        if name not in self._results:
+            raise KeyError(f"notebook '{name}' has not been run in this build (available: {', '.join(self._results)})")
+        return render.embed(
+            self._rendered_body(name),
+            name=name,
+            css_href=get_relative_url(CSS_URI, page_url),
+            colab_href=colab.colab_url(self.repo_url, self.colab_branch, name),
+            download_href=get_relative_url(f"{SITE_DIR}/{name}.ipynb", page_url),
+        )
+
+    def report_markdown(self) -> str:
+        return report_markdown(self.results())
+
+    # -- files in the cache ------------------------------------------------------------
+
+    def _render_path(self, name: str) -> Path:
+        return self.cache.root / "render" / f"{name}.ipynb"
+
+    def _download_path(self, name: str) -> Path:
+        return self.cache.root / "download" / f"{name}.ipynb"
+
+    def _write_copies(self, result: NotebookResult) -> None:
+        """The notebook as rendered on the page, and the download copy with the Colab setup cell."""
+        if result.nb is None:
+            return
+        write_if_changed(self._render_path(result.name), nbformat.writes(result.nb))
+        files = result.deps.relative(self.notebooks_dir.resolve()) if result.deps else []
+        base_url = colab.files_base_url(self.site_url, self.repo_url, self.colab_branch)
+        if files and not base_url:
+            log.warning("notebook %s: set site_url so its download can fetch %s on Colab", result.name, ", ".join(files))
+        download = colab.download_notebook(result.nb, files, base_url)
+        write_if_changed(self._download_path(result.name), nbformat.writes(download))
+
+    def _rendered_body(self, name: str) -> str:
+        source = self._render_path(name).read_text(encoding="utf-8")
+        digest = render.content_hash(source + render.converter_version() + self.theme)
+        path = self.cache.root / "html" / f"{name}-{digest}.html"
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+        body = render.split_styles(render.convert(self._render_path(name), self.theme), render.shared_styles(self.theme))
+        write_if_changed(path, body)
+        for old in path.parent.glob(f"{name}-*.html"):
+            if old != path and old.name[len(name) + 1 : -5].isalnum() and len(old.name) == len(path.name):
+                old.unlink(missing_ok=True)
+        return body
+
+    def _stylesheet(self) -> Path:
+        digest = render.content_hash(render.converter_version() + self.theme)
+        path = self.cache.root / "html" / f"notebook-{self.theme}-{digest}.css"
+        if not path.exists():
+            write_if_changed(path, render.shared_stylesheet(self.theme))
+        return path

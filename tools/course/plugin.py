@@ -1,0 +1,115 @@
+"""The MkDocs plugin ``course``: a thin adapter between MkDocs events and the generator.
+
+Hooks only guard, call pure functions, and return.  Nothing is written into
+docs_dir: generated pages are handed to MkDocs with ``File.generated``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .data.load import CourseData, Layout, load_course_data
+from .errors import CourseDataError
+from .render.env import SiteContext
+from .render.nav import build_nav
+from .site import generate
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSET_PREFIX = "assets/course/"
+EXTRA_CSS = ["katex/katex.min.css", "course.css"]
+EXTRA_JS = ["katex/katex.min.js", "katex/auto-render.min.js", "course.js"]
+
+
+class CourseConfig(base.Config):
+    data_dir = c.Type(str, default="readings")
+    bibliography = c.Type(str, default="papers.bib")
+    notebooks_dir = c.Type(str, default="notebooks")  # inside docs_dir
+    execute_notebooks = c.Type(bool, default=True)
+    notebook_timeout = c.Type(int, default=600)
+    cache_dir = c.Type(str, default=".cache/course")
+    colab_branch = c.Type(str, default="gh-pages")
+
+
+class CoursePlugin(BasePlugin[CourseConfig]):
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).resolve().parent
+        self.docs_dir = Path(config.docs_dir).resolve()
+        notebooks = self.docs_dir / self.config.notebooks_dir
+        self.layout = Layout(self.root, self.config.data_dir, self.config.bibliography,
+                             _relative(notebooks, self.root))
+        self.data = _load(self.layout, sorted(p.stem for p in notebooks.glob("*.py")))
+        for path in self.layout.watched():
+            if path.exists() and str(path) not in config.watch:
+                config.watch.append(str(path))
+        if config.nav is None:
+            config.nav = build_nav(self.data, _hand_written_pages(self.docs_dir), _generated_page_sources(self.data))
+        config.extra_css[:0] = [ASSET_PREFIX + css for css in EXTRA_CSS if ASSET_PREFIX + css not in config.extra_css]
+        config.extra_javascript[:0] = [ASSET_PREFIX + js for js in EXTRA_JS if ASSET_PREFIX + js not in config.extra_javascript]
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        hand_written = {f.src_uri: Path(f.abs_src_path).read_text(encoding="utf-8")
+                        for f in files.documentation_pages() if f.abs_src_path}
+        ctx = SiteContext(site_url=config.site_url or None, hand_written=hand_written)
+        for generated in generate(self.data, ctx):
+            existing = files.get_file_from_path(generated.src)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, generated.src, content=generated.content))
+        for path in sorted(ASSETS.rglob("*")):
+            if path.is_file() and path.name not in ("LICENSE", "VERSION"):
+                files.append(File.generated(config, ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), abs_src_path=str(path)))
+        return files
+
+
+def _load(layout: Layout, notebook_names: list[str]) -> CourseData:
+    try:
+        return load_course_data(layout, notebook_names)
+    except CourseDataError as error:
+        # A BuildError subclass: MkDocs prints the message and exits 1, without a traceback.
+        raise PluginError(f"the course data has {len(error.problems)} problem(s):\n{error}") from None
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _hand_written_pages(docs_dir: Path) -> list[str]:
+    """Hand-written pages that no generated page absorbs, for the navigation."""
+    pages = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        src = path.relative_to(docs_dir).as_posix()
+        if src.split("/")[0] in ("schedule", "talks", "episodes", "papers", "readings", "presentations", "notebooks"):
+            continue
+        if src in ("index.md", "syllabus.md", "project.md"):
+            continue
+        pages.append(src)
+    return pages
+
+
+def _generated_page_sources(data: CourseData) -> set[str]:
+    from .render import urls
+
+    has = {urls.HOME, urls.SYLLABUS, urls.SCHEDULE}
+    if data.talk_series:
+        has.add(urls.TALKS)
+    if data.podcasts:
+        has.add(urls.EPISODES)
+    if data.course.final_project:
+        has.add(urls.PROJECT)
+    if data.bibliography is not None:
+        has.add(urls.READINGS)
+    if data.extras.get("presentations"):
+        has.add(urls.PRESENTATIONS)
+    return has

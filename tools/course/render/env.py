@@ -1,0 +1,135 @@
+"""The Jinja environment every page kind renders with.
+
+Templates produce Markdown pages for MkDocs.  Data never reaches a page
+unescaped: autoescape is on (for HTML blocks), and text placed where Markdown
+would read it (headings, list items) goes through ``md``, which also turns
+Markdown punctuation into character references so a title like
+``[x](javascript:...)`` or ``{: onclick=...}`` stays literal text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import urls
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Characters Markdown (and the extensions we enable) give meaning to.
+_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()#+\-.!|~^=:$@]")
+
+
+def md(value: object) -> Markup:
+    """Escape text for a Markdown context: HTML-escaped, Markdown punctuation as &#NN;."""
+    if value is None:
+        return Markup("")
+    text = str(escape(value))
+    text = _MARKDOWN_PUNCTUATION.sub(lambda m: f"&#{ord(m.group(0))};", text)
+    text = text.replace("\n", " ")
+    return Markup(text)
+
+
+def safe_title(value: str) -> str:
+    """A page title for MkDocs/Material templates, which output titles without escaping.
+
+    Angle brackets become look-alike quotation marks and entity-like sequences are
+    broken, so a title can never open a tag in the page head or the navigation.
+    """
+    value = value.replace("<", "\u2039").replace(">", "\u203a")
+    value = re.sub(r"&(?=#?\w+;)", "&\u200b", value)
+    return " ".join(value.split())
+
+
+def front_matter(**meta: object) -> str:
+    """YAML front matter; every value JSON-encoded (JSON is YAML) so data cannot break out."""
+    lines = ["---"]
+    for key, value in meta.items():
+        if value is None:
+            continue
+        if key == "title":
+            value = safe_title(str(value))
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def day(value: dt.date) -> str:
+    return f"{value:%a} {value.day} {value:%b}"
+
+
+def long_day(value: dt.date) -> str:
+    return f"{value:%A} {value.day} {value:%B} {value.year}"
+
+
+def clock(value: dt.time | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:%H:%M}"
+
+
+def paragraphs(value: str | None) -> Markup:
+    """Plain text with blank-line paragraphs, as escaped HTML <p> elements."""
+    if not value:
+        return Markup("")
+    parts = [p.strip() for p in re.split(r"\n\s*\n", value) if p.strip()]
+    return Markup("\n".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in parts))
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md, day=day, long_day=long_day, clock=clock, paragraphs=paragraphs)
+    env.globals.update(urls=urls)
+    return env
+
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
+
+
+def strip_front_matter(text: str) -> str:
+    return _FRONT_MATTER.sub("", text, count=1)
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What page kinds may need besides the records."""
+
+    site_url: str | None = None
+    hand_written: dict[str, str] = field(default_factory=dict)  # docs_dir pages by source path
+
+    def hand_written_body(self, src: str) -> str | None:
+        text = self.hand_written.get(src)
+        return None if text is None else strip_front_matter(text)
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file the site gets that is not in docs_dir: a page (``.md``) or anything else."""
+
+    src: str
+    content: str | bytes
+
+
+def render_page(template: str, src: str, *, title: str, meta: dict | None = None, **context) -> GeneratedFile:
+    """Render ``template`` as the page ``src``; ``u(target)`` in templates links relative to it."""
+
+    def u(target: str, anchor: str = "") -> str:
+        return urls.relative(src, target, anchor)
+
+    body = environment().get_template(template).render(u=u, page_src=src, title=title, **context)
+    return GeneratedFile(src, front_matter(title=title, **(meta or {})) + body)

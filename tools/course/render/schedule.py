@@ -1,0 +1,102 @@
+"""The schedule page (grouped by week) and one page per session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from ..data.load import CourseData
+from ..data.schedule import week_of_term
+from ..data.fields import WEEKDAYS
+from . import urls
+from .env import GeneratedFile, SiteContext, render_page
+
+
+@dataclass
+class Week:
+    number: int
+    monday: dt.date
+    items: list[dict] = field(default_factory=list)
+
+    @property
+    def sunday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=6)
+
+
+def homework_by_session(data: CourseData) -> tuple[dict, dict]:
+    out, due = defaultdict(list), defaultdict(list)
+    for work in data.homework:
+        out[work.out].append(work)
+        due[work.due].append(work)
+    return out, due
+
+
+def weeks(data: CourseData) -> list[Week]:
+    """Sessions, days off and deadlines, in date order, grouped into weeks of term."""
+    course = data.course
+    items: list[tuple[dt.date, int, dict]] = []
+    seen_parts: set[str] = set()
+    part_index = {part.id: i + 1 for i, part in enumerate(course.outline)}
+    for session in data.sessions:
+        part = session.entry.part
+        if part not in seen_parts:
+            seen_parts.add(part)
+            items.append((session.date, 0, {"kind": "part", "part": course.part(part), "index": part_index[part]}))
+        items.append((session.date, 1, {"kind": "session", "session": session}))
+    weekdays = {WEEKDAYS.index(d) for d in course.meetings.days}
+    day = course.term.start
+    while day <= course.term.end:
+        off = course.term.day_off(day)
+        if off and day.weekday() in weekdays:
+            items.append((day, 1, {"kind": "off", "date": day, "name": off}))
+        day += dt.timedelta(days=1)
+    for deadline in data.deadlines:
+        at = dt.datetime.combine(deadline.date, deadline.time, data.course_zone)
+        items.append((deadline.date, 2, {"kind": "deadline", "deadline": deadline, "at": at}))
+    items.sort(key=lambda item: (item[0], item[1]))
+    by_week: dict[int, Week] = {}
+    for day, _, item in items:
+        number = week_of_term(course, day)
+        if number not in by_week:
+            by_week[number] = Week(number, day - dt.timedelta(days=day.weekday()))
+        by_week[number].items.append(item)
+    return [by_week[n] for n in sorted(by_week)]
+
+
+def subscribe_links(site_url: str | None) -> tuple[str | None, str | None]:
+    """webcal:// and Google Calendar links for the feed, when the site's address is known."""
+    if not site_url or not site_url.startswith(("http://", "https://")):
+        return None, None
+    feed = site_url.rstrip("/") + "/" + urls.CALENDAR
+    webcal = "webcal://" + feed.split("://", 1)[1]
+    return webcal, "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")
+
+
+def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
+    notes = {s.id: ctx.hand_written_body(urls.session_page(s.id)) for s in data.sessions}
+    notes = {k: v for k, v in notes.items() if v is not None}
+    site_url = ctx.site_url
+    hw_out, hw_due = homework_by_session(data)
+    presentations = data.extras.get("presentations_by_session", {})
+    webcal, google = subscribe_links(site_url)
+    result = [render_page(
+        "schedule.md.j2", urls.SCHEDULE, title="Schedule",
+        course=data.course, weeks=weeks(data), hw_out=hw_out, hw_due=hw_due, bib=data.bibliography,
+        presentations=presentations, webcal=webcal, google=google,
+    )]
+    sessions = data.sessions
+    for i, session in enumerate(sessions):
+        result.append(render_page(
+            "session.md.j2", urls.session_page(session.id),
+            title=f"{session.number}. {session.title}",
+            s=session, course=data.course, part=data.course.part(session.entry.part),
+            hw_out=hw_out.get(session.id, []), hw_due=hw_due.get(session.id, []),
+            bib=data.bibliography, presentations=presentations.get(session.id, []),
+            notes=Markup(notes[session.id]) if session.id in notes else None,
+            prev=sessions[i - 1] if i else None, next=sessions[i + 1] if i + 1 < len(sessions) else None,
+        ))
+    return result

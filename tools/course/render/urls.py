@@ -1,0 +1,77 @@
+"""Where each generated page lives, and relative links between pages.
+
+Pages are addressed by their source path (``schedule/attention-heads.md``), as
+MkDocs does; links inside raw HTML are not rewritten by MkDocs, so we compute
+the final relative URL ourselves (directory URLs: ``schedule/attention-heads/``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+
+def page_url(src: str, directory_urls: bool = True) -> str:
+    """The site URL of a page or file, relative to the site root."""
+    if not src.endswith(".md"):
+        return src
+    stem = src[: -len(".md")]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative(from_src: str, to_src: str, anchor: str = "", directory_urls: bool = True) -> str:
+    """A link from the page ``from_src`` to the page or file ``to_src``."""
+    here = page_url(from_src, directory_urls)
+    there = page_url(to_src, directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    if not base or base == "/":
+        link = there or "./"
+    else:
+        link = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+        if (not there or there.endswith("/")) and not link.endswith("/"):
+            link += "/"
+        if link == "./" or link == ".":
+            link = "./"
+    return link + (f"#{anchor}" if anchor else "")
+
+
+# The source paths of every page kind, in one place.
+HOME = "index.md"
+SYLLABUS = "syllabus.md"
+PROJECT = "project.md"
+SCHEDULE = "schedule/index.md"
+TALKS = "talks/index.md"
+EPISODES = "episodes/index.md"
+READINGS = "readings/index.md"
+PRESENTATIONS = "presentations/index.md"
+CALENDAR = "calendar.ics"
+FEED = "feed.xml"
+
+
+def session_page(session_id: str) -> str:
+    return f"schedule/{session_id}.md"
+
+
+def talk_page(series_id: str, talk_id: str) -> str:
+    return f"talks/{series_id}/{talk_id}.md"
+
+
+def episode_page(podcast_id: str, number: int) -> str:
+    return f"episodes/{podcast_id}-{number}.md"
+
+
+def paper_page(key: str) -> str:
+    return f"papers/{paper_slug(key)}.md"
+
+
+def paper_slug(key: str) -> str:
+    """A stable URL segment for a BibTeX key (keys may contain ':' or '/')."""
+    safe = []
+    for ch in key.lower():
+        safe.append(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-")
+    return "".join(safe)
