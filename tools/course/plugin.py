@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .citations import render_citations
 from .data.load import CourseData, Layout, load_course_data
 from .errors import CourseDataError
 from .render.env import SiteContext
@@ -68,6 +69,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if path.is_file() and path.name not in ("LICENSE", "VERSION"):
                 files.append(File.generated(config, ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), abs_src_path=str(path)))
         return files
+
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        return render_citations(markdown, page.file.src_uri, self.data)
 
 
 def _load(layout: Layout, notebook_names: list[str]) -> CourseData:

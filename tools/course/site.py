@@ -11,9 +11,10 @@ from __future__ import annotations
 from .data.load import CourseData
 from .render import calendar, episodes, feed, home, papers, project, schedule, syllabus, talks, urls
 from .render.env import GeneratedFile, SiteContext
+from .signups import pages as signups
 
 # Every page kind: a module with ``pages(data, ctx) -> list[GeneratedFile]``.
-PAGE_KINDS = [home, syllabus, schedule, talks, episodes, project, papers]
+PAGE_KINDS = [home, syllabus, schedule, talks, episodes, project, papers, signups]
 
 
 def generate(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:

@@ -147,7 +147,7 @@ def load_course_data(layout: Layout, notebook_names: list[str] | None = None) ->
 
     if loader.problems:
         raise CourseDataError(loader.problems)
-    return CourseData(
+    data = CourseData(
         layout=layout,
         course=course,
         sessions=tuple(sessions),
@@ -158,6 +158,13 @@ def load_course_data(layout: Layout, notebook_names: list[str] | None = None) ->
         announcements=tuple(sorted(announcements.announcements, key=lambda a: (a.date, a.id), reverse=True)) if announcements else (),
         bibliography=bibliography,
     )
+    # Later stages (sign-ups) read their own files and attach what they find to the data.
+    from ..signups.load import attach
+
+    data, problems = attach(data)
+    if problems:
+        raise CourseDataError(problems)
+    return data
 
 
 class _Checks:

@@ -94,7 +94,8 @@ def render(data: CourseData, site_url: str | None = None) -> bytes:
     cal.add("x-wr-timezone", course.term.timezone)
     # DTSTAMP must be present; a fixed value derived from the data keeps the bytes reproducible.
     stamp = dt.datetime.combine(course.term.start, dt.time(0, 0), dt.timezone.utc)
-    for event in sorted(events(data, site_url), key=lambda e: (_sort_key(e.start), e.uid)):
+    all_events = sorted(events(data, site_url), key=lambda e: (_sort_key(e.start), e.uid))
+    for event in all_events:
         item = icalendar.Event()
         item.add("uid", event.uid)
         item.add("dtstamp", stamp)
@@ -114,7 +115,9 @@ def render(data: CourseData, site_url: str | None = None) -> bytes:
             item.add("categories", list(event.categories))
         item.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
         cal.add_component(item)
-    cal.add_missing_timezones()
+    if all_events:  # VTIMEZONE rules only for the years the events span, to keep the file small
+        years = [_sort_key(e.start)[0].year for e in all_events]
+        cal.add_missing_timezones(dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1))
     return cal.to_ical()
 
 

@@ -1,0 +1,55 @@
+# The two commands a new user needs: `make site` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: site serve test test-fast check bench notebooks schemas browser clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+## site: build the default course site into site/ (executes notebooks, cached in .cache/)
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## serve: preview with live reload at http://127.0.0.1:8000
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --livereload
+
+## check: validate the course data
+check: $(STAMP)
+	$(BIN)/course check
+
+## test: the whole test suite (installs Debian's chromium for the browser tests if missing)
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+## test-fast: everything but the browser and full-site tests
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not browser and not slow"
+
+## notebooks: execute the notebooks (cached) outside a build
+notebooks: $(STAMP)
+	$(BIN)/course notebooks run
+
+## bench: benchmarks; prints figures (medians of several runs)
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## schemas: regenerate the JSON Schemas in readings/schemas/
+schemas: $(STAMP)
+	$(BIN)/course schema --write
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || sh tools/install-chromium.sh
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,63 @@
+"""Shared test helpers: copies of the real project that tests may break, and in-process builds."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def copy_project(dest: Path, *, notebooks: bool = False) -> Path:
+    """A copy of the default course in ``dest``. Without notebooks, sessions link none (fast builds)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copy(ROOT / "papers.bib", dest / "papers.bib")
+    shutil.copytree(ROOT / "readings", dest / "readings")
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+    if notebooks:
+        shutil.copytree(ROOT / "content", dest / "content", ignore=ignore)
+    else:
+        shutil.copytree(ROOT / "content", dest / "content", ignore=shutil.ignore_patterns("notebooks", "__pycache__"))
+        schedule = dest / "readings" / "schedule.yml"
+        schedule.write_text(re.sub(r"(?m)^\s+notebook: .*\n", "", schedule.read_text(encoding="utf-8")), encoding="utf-8")
+    return dest
+
+
+def build_site(project: Path, *, strict: bool = True) -> Path:
+    """Build ``project`` in-process with MkDocs; returns the site directory."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        config = load_config(str(project / "mkdocs.yml"), strict=strict, site_dir=str(project / "site"))
+        build(config)
+    finally:
+        os.chdir(cwd)
+    return project / "site"
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a file, failing loudly when the text is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not found in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "course")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The default course (without notebook execution), built once per test session."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "course")
+    return build_site(project)

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``course`` tool that belong to no other module."""
