@@ -24,6 +24,7 @@ from .site import generate
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+THEME_OVERRIDES = Path(__file__).resolve().parent / "theme"
 ASSET_PREFIX = "assets/course/"
 EXTRA_CSS = ["katex/katex.min.css", "course.css"]
 EXTRA_JS = ["katex/katex.min.js", "katex/auto-render.min.js", "course.js"]
@@ -52,6 +53,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 config.watch.append(str(path))
         if config.nav is None:
             config.nav = build_nav(self.data, _hand_written_pages(self.docs_dir), _generated_page_sources(self.data))
+        if str(THEME_OVERRIDES) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         config.extra_css[:0] = [ASSET_PREFIX + css for css in EXTRA_CSS if ASSET_PREFIX + css not in config.extra_css]
         config.extra_javascript[:0] = [ASSET_PREFIX + js for js in EXTRA_JS if ASSET_PREFIX + js not in config.extra_javascript]
         return config

@@ -12,7 +12,7 @@ import unicodedata
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 
 
 class Record(BaseModel):
@@ -155,8 +155,10 @@ def _time(value: object) -> dt.time:
     return dt.time(hour, minute)
 
 
-Date = Annotated[dt.date, BeforeValidator(_date)]
-Time = Annotated[dt.time, BeforeValidator(_time)]
+Date = Annotated[dt.date, BeforeValidator(_date),
+                 WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "a date, YYYY-MM-DD"})]
+Time = Annotated[dt.time, BeforeValidator(_time),
+                 WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "description": "a time, \"HH:MM\" (24-hour clock, in quotes)"})]
 
 
 def _zone(value: str) -> str:

@@ -17,7 +17,7 @@ from ..yamlsource import YamlDocument, load_yaml
 from .announcements import Announcement, AnnouncementsFile
 from .course import Course
 from .podcasts import Episode, Podcast, PodcastFile
-from .schedule import Deadline, Homework, ScheduleFile, Session, lay_out
+from .schedule import Deadline, Homework, ScheduleFile, Session, SessionEntry, lay_out
 from .talks import Series, Talk, TalkSeriesFile
 from .validate import validate
 
@@ -117,6 +117,23 @@ class _Loader:
         return record, document
 
 
+def valid_items(document: YamlDocument | None, key: str, model) -> list[tuple[int, object]]:
+    """When a file has errors, the items of its list ``key`` that are valid on their own.
+
+    Cross-record checks (paper keys, parts) still run on those, so one mistake
+    does not hide another.
+    """
+    if document is None or not isinstance(document.data, dict) or not isinstance(document.data.get(key), list):
+        return []
+    items = []
+    for i, raw in enumerate(document.data[key]):
+        try:
+            items.append((i, model.model_validate(raw)))
+        except Exception:
+            continue
+    return items
+
+
 def load_course_data(layout: Layout, notebook_names: list[str] | None = None) -> CourseData:
     """Read and check everything; raise CourseDataError listing every problem found."""
     loader = _Loader(layout)
@@ -132,15 +149,19 @@ def load_course_data(layout: Layout, notebook_names: list[str] | None = None) ->
     checks = _Checks(loader.problems, bibliography)
     if course is not None:
         checks.course(course, course_doc)
-    if course is not None and schedule is not None:
-        sessions = checks.schedule(course, schedule, schedule_doc, layout, notebook_names)
+    if schedule is not None:
+        checks.session_references(course, list(enumerate(schedule.sessions)), schedule_doc, layout, notebook_names)
+        if course is not None:
+            sessions = checks.schedule(course, schedule, schedule_doc)
+    else:
+        checks.session_references(course, valid_items(schedule_doc, "sessions", SessionEntry), schedule_doc, layout, notebook_names)
     for record, document in series_files:
-        if record is not None:
-            checks.talks(record, document)
+        talks = list(enumerate(record.talks)) if record is not None else valid_items(document, "talks", Talk)
+        checks.talks(talks, document)
     checks.unique_across([(r.series.id, d, ("series", "id")) for r, d in series_files if r], "talk series")
     for record, document in podcast_files:
-        if record is not None:
-            checks.podcast(record, document)
+        episodes = list(enumerate(record.episodes)) if record is not None else valid_items(document, "episodes", Episode)
+        checks.podcast(episodes, document)
     checks.unique_across([(r.podcast.id, d, ("podcast", "id")) for r, d in podcast_files if r], "podcast")
     if announcements is not None:
         checks.unique([(a.id, ("announcements", i, "id")) for i, a in enumerate(announcements.announcements)], announcements_doc, "announcement")
@@ -214,13 +235,13 @@ class _Checks:
             if not term.start <= holiday.date <= term.end:
                 self.problems.append(document.problem(("term", "holidays", i, "date"), f"holiday {holiday.date} is outside the term ({term.start} to {term.end})"))
 
-    def schedule(self, course, schedule: ScheduleFile, document: YamlDocument, layout: Layout, notebook_names) -> list[Session]:
-        entries = schedule.sessions
-        self.unique([(s.id, ("sessions", i, "id")) for i, s in enumerate(entries)], document, "session")
-        parts = [part.id for part in course.outline]
-        for i, entry in enumerate(entries):
+    def session_references(self, course: Course | None, entries: list, document: YamlDocument, layout: Layout, notebook_names) -> None:
+        """Checks of each session on its own: its part, papers and notebook exist."""
+        self.unique([(s.id, ("sessions", i, "id")) for i, s in entries], document, "session")
+        parts = [part.id for part in course.outline] if course else None
+        for i, entry in entries:
             loc = ("sessions", i)
-            if entry.part not in parts:
+            if parts is not None and entry.part not in parts:
                 close = difflib.get_close_matches(entry.part, parts, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 self.problems.append(document.problem(loc + ("part",), f"unknown part {entry.part!r}: {hint}parts are the outline ids in course.yml: {', '.join(parts)}"))
@@ -230,6 +251,10 @@ class _Checks:
                 close = difflib.get_close_matches(entry.notebook, notebook_names, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 self.problems.append(document.problem(loc + ("notebook",), f"no notebook {entry.notebook!r} in {layout.notebooks_dir}/: {hint}add {entry.notebook}.py there or fix the name"))
+
+    def schedule(self, course: Course, schedule: ScheduleFile, document: YamlDocument) -> list[Session]:
+        """Dates, homework and deadlines: checks that need the whole, valid schedule."""
+        entries = schedule.sessions
         sessions, slips = lay_out(course, entries)
         for slip in slips:
             self.problems.append(document.problem(("sessions", slip.index, slip.field), slip.message))
@@ -252,14 +277,14 @@ class _Checks:
                 self.problems.append(document.problem(("deadlines", i, "date"), f"{deadline.date} is outside the term ({course.term.start} to {course.term.end})"))
         return sessions
 
-    def talks(self, record: TalkSeriesFile, document: YamlDocument) -> None:
-        self.unique([(t.id, ("talks", i, "id")) for i, t in enumerate(record.talks)], document, "talk")
-        for i, talk in enumerate(record.talks):
+    def talks(self, talks: list, document: YamlDocument) -> None:
+        self.unique([(t.id, ("talks", i, "id")) for i, t in talks], document, "talk")
+        for i, talk in talks:
             self.papers(talk.readings, document, ("talks", i, "readings"))
 
-    def podcast(self, record: PodcastFile, document: YamlDocument) -> None:
-        self.unique([(str(e.number), ("episodes", i, "number")) for i, e in enumerate(record.episodes)], document, "episode number")
-        for i, episode in enumerate(record.episodes):
+    def podcast(self, episodes: list, document: YamlDocument) -> None:
+        self.unique([(str(e.number), ("episodes", i, "number")) for i, e in episodes], document, "episode number")
+        for i, episode in episodes:
             self.papers(episode.papers, document, ("episodes", i, "papers"))
             self._topic_papers(episode.topics, document, ("episodes", i, "topics"))
 

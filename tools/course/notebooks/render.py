@@ -87,5 +87,15 @@ def embed(body: str, *, name: str, css_href: str, colab_href: str | None, downlo
     )
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def demote_headings(body: str, offset: int) -> str:
+    """``<h1>`` -> ``<h{1+offset}>`` (at most ``<h6>``), so the notebook nests under the page's headings."""
+    if offset <= 0:
+        return body
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + offset)}", body)
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]

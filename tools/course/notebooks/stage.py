@@ -23,9 +23,7 @@ from course.notebooks.source import SourceNotebook, list_notebooks, read_noteboo
 
 log = logging.getLogger("mkdocs.plugins.course.notebooks")
 
-SITE_DIR = "notebooks"  # where the downloads, the stylesheet and the report are published
-REPORT_URI = f"{SITE_DIR}/report.md"
-CSS_URI = f"{SITE_DIR}/notebook.css"
+SITE_DIR = "notebooks"  # where the site publishes the notebooks when they live outside docs_dir
 
 
 class NotebookStage:
@@ -53,7 +51,12 @@ class NotebookStage:
         self.repo_url = repo_url
         self.colab_branch = colab_branch
         self.theme = theme
+        self.site_dir = SITE_DIR  # notebooks_dir's place in the site, set from docs_dir by on_files
         self._results: dict[str, NotebookResult] = {}
+
+    def uri(self, filename: str) -> str:
+        """Where a file of the notebooks folder is published, e.g. ``notebooks/report.md``."""
+        return f"{self.site_dir}/{filename}"
 
     # -- notebooks -----------------------------------------------------------------
 
@@ -108,45 +111,51 @@ class NotebookStage:
         """Execute or load every notebook and swap the raw sources for the published files."""
         from mkdocs.structure.files import File
 
+        docs_dir = Path(config.docs_dir).resolve()
+        if self.cache.root.resolve().is_relative_to(docs_dir):
+            raise CourseDataError([Problem(display_path(self.cache.root, self.root), 0, 0,
+                                           "the notebook cache must be outside docs_dir (mkdocs serve would rebuild forever); "
+                                           "set the plugin's cache_dir to e.g. .cache/course")])
+        notebooks_dir = self.notebooks_dir.resolve()
+        if notebooks_dir.is_relative_to(docs_dir) and notebooks_dir != docs_dir:
+            self.site_dir = notebooks_dir.relative_to(docs_dir).as_posix()
         self._results = {}
         results = self.run()
-        sources = {(self.notebooks_dir / f"{r.name}.py").resolve() for r in results}
-        generated = {f"{SITE_DIR}/{r.name}.ipynb" for r in results} | {REPORT_URI, CSS_URI}
-        published: set[Path] = set()
+        sources = {notebooks_dir / f"{r.name}.py" for r in results}
+        generated = {self.uri(f"{r.name}.ipynb") for r in results} | {self.uri("report.md"), self.uri("notebook.css")}
         for file in list(files):
             path = Path(file.abs_src_path).resolve() if file.abs_src_path else None
-            if path is not None and (path in sources or (path.is_relative_to(self.notebooks_dir.resolve()) and "__pycache__" in path.parts)):
+            in_notebooks = path is not None and path.is_relative_to(notebooks_dir)
+            if file.src_uri in generated or path in sources or (in_notebooks and "__pycache__" in path.parts):
                 files.remove(file)
-            elif file.src_uri in generated:
-                files.remove(file)
-            elif path is not None:
-                published.add(path)
+        published = {file.src_uri for file in files}
         for result in results:
-            files.append(File.generated(config, f"{SITE_DIR}/{result.name}.ipynb", abs_src_path=str(self._download_path(result.name))))
-            # the Colab setup cell downloads these from the site: make sure they are published
+            files.append(File.generated(config, self.uri(f"{result.name}.ipynb"), abs_src_path=str(self._download_path(result.name))))
+            # the Colab setup cell downloads these from the site: make sure they are published where it looks
             for dependency in (result.deps.local_files + result.deps.data_files) if result.deps else ():
-                if dependency.resolve() not in published:
-                    relative = dependency.resolve().relative_to(self.notebooks_dir.resolve()).as_posix()
-                    files.append(File.generated(config, f"{SITE_DIR}/{relative}", abs_src_path=str(dependency)))
-                    published.add(dependency.resolve())
-        files.append(File.generated(config, CSS_URI, abs_src_path=str(self._stylesheet())))
-        files.append(File.generated(config, REPORT_URI, content=report_markdown(results)))
+                uri = self.uri(dependency.resolve().relative_to(notebooks_dir).as_posix())
+                if uri not in published:
+                    files.append(File.generated(config, uri, abs_src_path=str(dependency)))
+                    published.add(uri)
+        files.append(File.generated(config, self.uri("notebook.css"), abs_src_path=str(self._stylesheet())))
+        files.append(File.generated(config, self.uri("report.md"), content=report_markdown(results)))
         return files
 
-    def embed_html(self, name: str, page_url: str = "") -> str:
-        """The executed notebook rendered by mkdocs-jupyter, with its toolbar, for a page at ``page_url``
-        (``page.url``; links are made relative to it).  Call after ``on_files``; insert into the page's
-        HTML (``on_page_content`` or the template), not into its Markdown."""
+    def embed_html(self, name: str, page_url: str = "", *, heading_offset: int = 0) -> str:
+        """The executed notebook rendered by mkdocs-jupyter, with its toolbar, for the page at ``page_url``
+        (``page.url``: links are made relative to it).  ``heading_offset`` demotes the notebook's headings
+        (2 turns its ``#`` title into an ``<h3>`` under the page's ``## Notebook``).  Call after
+        ``on_files``; insert the result into the page's HTML (``on_page_content``), not its Markdown."""
         from mkdocs.utils import get_relative_url
 
         if name not in self._results:
             raise KeyError(f"notebook '{name}' has not been run in this build (available: {', '.join(self._results)})")
         return render.embed(
-            self._rendered_body(name),
+            render.demote_headings(self._rendered_body(name), heading_offset),
             name=name,
-            css_href=get_relative_url(CSS_URI, page_url),
-            colab_href=colab.colab_url(self.repo_url, self.colab_branch, name),
-            download_href=get_relative_url(f"{SITE_DIR}/{name}.ipynb", page_url),
+            css_href=get_relative_url(self.uri("notebook.css"), page_url),
+            colab_href=colab.colab_url(self.repo_url, self.colab_branch, name, self.site_dir),
+            download_href=get_relative_url(self.uri(f"{name}.ipynb"), page_url),
         )
 
     def report_markdown(self) -> str:
@@ -166,7 +175,7 @@ class NotebookStage:
             return
         write_if_changed(self._render_path(result.name), nbformat.writes(result.nb))
         files = result.deps.relative(self.notebooks_dir.resolve()) if result.deps else []
-        base_url = colab.files_base_url(self.site_url, self.repo_url, self.colab_branch)
+        base_url = colab.files_base_url(self.site_url, self.repo_url, self.colab_branch, self.site_dir)
         if files and not base_url:
             log.warning("notebook %s: set site_url so its download can fetch %s on Colab", result.name, ", ".join(files))
         download = colab.download_notebook(result.nb, files, base_url)

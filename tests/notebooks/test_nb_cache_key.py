@@ -1,0 +1,87 @@
+"""The cache key counts code, local modules, data files, kernel and library versions, not prose."""
+
+from __future__ import annotations
+
+from course.notebooks.cache_key import cache_key, describe_change, key_inputs
+from course.notebooks.deps import find_dependencies
+from course.notebooks.source import read_notebook
+
+BODY = """\
+# %% [markdown]
+# # Title
+#
+# Prose that students read.
+
+# %%
+import lab
+import json
+import numpy as np
+numbers = open("data/numbers.txt").read()
+x = lab.double(1 + 1)
+"""
+
+
+def key_of(nb_project, name="alpha"):
+    source = read_notebook(nb_project.notebooks / f"{name}.py", nb_project.root)
+    deps = find_dependencies(source.code_sources(), nb_project.notebooks)
+    inputs = key_inputs(source, deps, nb_project.notebooks)
+    return cache_key(inputs), inputs
+
+
+def test_inputs_name_what_the_code_uses(nb_project):
+    nb_project.notebook("alpha", BODY)
+    _, inputs = key_of(nb_project)
+    assert sorted(inputs["modules"]) == ["lab/__init__.py", "lab/util.py"]
+    assert list(inputs["data"]) == ["data/numbers.txt"]
+    assert list(inputs["packages"]) == ["numpy"]  # json is standard library, lab is local
+    assert inputs["packages"]["numpy"].startswith("numpy==")
+    assert inputs["kernel"] == "python3" and len(inputs["code"]) == 1
+
+
+def test_prose_edit_keeps_the_key(nb_project):
+    nb_project.notebook("alpha", BODY)
+    before, _ = key_of(nb_project)
+    nb_project.notebook("alpha", BODY.replace("Prose that students read.", "Better prose.\n#\n# ## A new section"))
+    assert key_of(nb_project)[0] == before
+
+
+def test_code_edit_changes_the_key(nb_project):
+    nb_project.notebook("alpha", BODY)
+    before, old = key_of(nb_project)
+    nb_project.notebook("alpha", BODY.replace("1 + 1", "1 + 2"))
+    after, new = key_of(nb_project)
+    assert after != before
+    assert describe_change(old, new) == "code cell 1 changed"
+
+
+def test_local_module_edit_changes_the_key(nb_project):
+    nb_project.notebook("alpha", BODY)
+    before, old = key_of(nb_project)
+    nb_project.write("lab/util.py", "def double(x):\n    return x + x\n")
+    after, new = key_of(nb_project)
+    assert after != before
+    assert describe_change(old, new) == "lab/util.py changed"
+
+
+def test_data_file_edit_changes_the_key(nb_project):
+    nb_project.notebook("alpha", BODY)
+    before, old = key_of(nb_project)
+    nb_project.write("data/numbers.txt", "1 2 3 4\n")
+    after, new = key_of(nb_project)
+    assert after != before
+    assert describe_change(old, new) == "data/numbers.txt changed"
+
+
+def test_imports_of_local_modules_are_followed(nb_project):
+    nb_project.write("lab/util.py", "import matplotlib.pyplot as plt\n\ndef double(x):\n    return 2 * x\n")
+    nb_project.notebook("alpha", "# %%\nfrom lab import double\n%matplotlib inline\n")
+    _, inputs = key_of(nb_project)
+    assert list(inputs["packages"]) == ["matplotlib"]  # found through lab/util.py; the magic did not break parsing
+
+
+def test_a_changed_library_version_is_named(nb_project):
+    nb_project.notebook("alpha", BODY)
+    _, old = key_of(nb_project)
+    new = {**old, "packages": {"numpy": "numpy==0.1"}}
+    assert cache_key(new) != cache_key(old)
+    assert describe_change(old, new).startswith("numpy changed (numpy==")

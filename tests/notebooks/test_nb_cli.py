@@ -1,0 +1,43 @@
+"""``course notebooks run|list``, in-process."""
+
+from __future__ import annotations
+
+from course.cli import main
+
+NOTEBOOK = "# %% [markdown]\n# Prose.\n\n# %%\nx = 1 + 1\nprint(x)\n"
+
+
+def test_run_shows_progress_and_force_runs_again(nb_project, capsys, kernel_starts):
+    nb_project.notebook("alpha", NOTEBOOK)
+    assert main(["--root", str(nb_project.root), "notebooks", "run"]) == 0
+    out, err = capsys.readouterr()
+    assert "notebooks: 100%" in err and "1/1" in err
+    assert out.startswith("alpha") and "executed" in out and "(not executed before)" in out
+
+    assert main(["--root", str(nb_project.root), "notebooks", "run"]) == 0
+    assert "cached" in capsys.readouterr().out and kernel_starts == ["alpha"]
+
+    assert main(["--root", str(nb_project.root), "notebooks", "run", "--force", "alpha"]) == 0
+    out, _ = capsys.readouterr()
+    assert "executed" in out and "(forced)" in out and kernel_starts == ["alpha", "alpha"]
+
+
+def test_run_fails_with_the_message(nb_project, capsys):
+    nb_project.notebook("alpha", "# %%\nx = 1 + 1\n\n# %%\nraise ValueError('bad value')\n")
+    assert main(["--root", str(nb_project.root), "notebooks", "run"]) == 1
+    err = capsys.readouterr().err
+    assert "content/notebooks/alpha.py:13: notebook 'alpha' failed in cell 2: ValueError: bad value\n    raise ValueError('bad value')" in err
+
+
+def test_list_says_what_changed(nb_project, capsys):
+    nb_project.notebook("alpha", NOTEBOOK)
+    assert main(["--root", str(nb_project.root), "notebooks", "list"]) == 0
+    assert capsys.readouterr().out.split() == ["alpha", "not", "executed", "before"]
+
+
+def test_unknown_notebook(nb_project, capsys):
+    nb_project.notebook("alpha", NOTEBOOK)
+    assert main(["--root", str(nb_project.root), "notebooks", "run", "alpah"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "content/notebooks: no notebook named 'alpah' in content/notebooks; available: alpha"
+    )

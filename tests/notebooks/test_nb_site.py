@@ -1,0 +1,134 @@
+"""What the site gets: the embedded HTML, the download with its Colab setup cell, the report."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+PLOTS = """\
+# %% [markdown]
+# # Plots
+#
+# A *few* plots.
+
+# %%
+import matplotlib.pyplot as plt
+print("hello from the notebook")
+
+# %%
+for power in (1, 2, 3):
+    plt.figure(figsize=(4, 3))
+    plt.plot(range(10), [i**power for i in range(10)])
+    plt.title(f"power {power}")
+    plt.show()
+"""
+
+USES_LAB = """\
+# %% [markdown]
+# Uses the local package and a data file.
+
+# %%
+import lab
+numbers = [int(n) for n in open("data/numbers.txt").read().split()]
+print([lab.double(n) for n in numbers])
+"""
+
+
+def test_embedded_notebook_has_outputs_inline_images_and_toolbar(nb_project):
+    nb_project.notebook("plots", PLOTS)
+    stage = nb_project.stage(site_url="https://example.org/course/", repo_url="https://github.com/owner/decoding-gpt")
+    stage.run()
+    html = stage.embed_html("plots", page_url="lectures/plots/")
+    assert "hello from the notebook" in html
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) == 3
+    assert 'class="highlight-ipynb hl-python' in html  # Pygments-highlighted code, as mkdocs-jupyter renders it
+    assert len(html.encode()) < 1_500_000
+    assert '<link rel="stylesheet" href="../../notebooks/notebook.css">' in html
+    assert (
+        '<a class="md-button" href="https://colab.research.google.com/github/owner/decoding-gpt/blob/gh-pages/'
+        'notebooks/plots.ipynb" target="_blank" rel="noopener">Open in Colab</a>'
+    ) in html
+    assert '<a class="md-button" href="../../notebooks/plots.ipynb" download="plots.ipynb">Download .ipynb</a>' in html
+    assert "<style" not in html  # the shared CSS lives in notebook.css
+    assert "COURSE_FILES" not in html  # the setup cell is only in the download
+    assert re.search(r"<h1[^>]*>Plots", html)
+    assert re.search(r"<h3[^>]*>Plots", stage.embed_html("plots", heading_offset=2))  # under the page's "## Notebook"
+
+
+def test_no_colab_link_without_a_github_repository(nb_project):
+    nb_project.notebook("alpha", "# %%\nx = 1 + 1\n")
+    stage = nb_project.stage(execute=False, repo_url="https://gitlab.com/owner/repo")
+    (result,) = stage.run()
+    assert result.status == "not-run"
+    html = stage.embed_html("alpha")
+    assert "Open in Colab" not in html and 'href="notebooks/alpha.ipynb"' in html
+
+
+def _docs_snapshot(nb_project):
+    return {p: p.stat().st_mtime_ns for p in (nb_project.root / "content").rglob("*")}
+
+
+def test_on_files_publishes_downloads_that_run_alone(nb_project, tmp_path_factory):
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    nb_project.notebook("uses-lab", USES_LAB)
+    (nb_project.root / "content" / "index.md").write_text("# Home\n")
+    # The published site has the same layout under notebooks/ as docs_dir: serve docs_dir as "the site".
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(nb_project.root / "content"))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    (nb_project.root / "mkdocs.yml").write_text(
+        f"site_name: Test\nsite_url: http://127.0.0.1:{server.server_port}/\ndocs_dir: content\n"
+        "repo_url: https://github.com/owner/decoding-gpt\n"
+    )
+    config = load_config(str(nb_project.root / "mkdocs.yml"))
+    config.plugins._current_plugin = "course"  # as while MkDocs runs the plugin's on_files
+    before = _docs_snapshot(nb_project)
+    stage = nb_project.stage(site_url=config.site_url, repo_url=config.repo_url)
+    files = stage.on_files(get_files(config), config)
+    assert _docs_snapshot(nb_project) == before  # nothing written into docs_dir
+
+    uris = {f.src_uri for f in files}
+    assert "notebooks/uses-lab.py" not in uris  # the raw source is not published
+    assert {"notebooks/lab/__init__.py", "notebooks/lab/util.py", "notebooks/data/numbers.txt"} <= uris
+    assert {"notebooks/uses-lab.ipynb", "notebooks/notebook.css", "notebooks/report.md"} <= uris
+    report = files.get_file_from_path("notebooks/report.md")
+    assert report.is_documentation_page()
+    assert "| [uses-lab](uses-lab.ipynb) | miss (not executed before) |" in report.content_string
+
+    download = nbformat.read(files.get_file_from_path("notebooks/uses-lab.ipynb").abs_src_path, as_version=4)
+    setup = [cell for cell in download.cells if "colab-setup" in cell.metadata.get("tags", [])]
+    assert len(setup) == 1 and download.cells[0] is setup[0]
+    assert download.cells[2].outputs[0].text == "[2, 4, 6]\n"  # executed outputs come with it
+
+    # Colab: the notebook alone in an empty folder; the setup cell fetches lab/ and data/ from the site.
+    alone = tmp_path_factory.mktemp("colab")
+    shutil.copy(files.get_file_from_path("notebooks/uses-lab.ipynb").abs_src_path, alone / "uses-lab.ipynb")
+    ran = nbformat.read(alone / "uses-lab.ipynb", as_version=4)
+    NotebookClient(ran, timeout=60, resources={"metadata": {"path": str(alone)}}).execute()
+    assert ran.cells[2].outputs[0].text == "[2, 4, 6]\n"
+    server.shutdown()
+    assert (alone / "lab" / "util.py").read_text() == (nb_project.notebooks / "lab" / "util.py").read_text()
+
+
+def test_the_cache_must_live_outside_docs_dir(nb_project):
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from course.errors import CourseDataError
+    from course.notebooks import NotebookStage
+
+    (nb_project.root / "mkdocs.yml").write_text("site_name: Test\ndocs_dir: content\n")
+    config = load_config(str(nb_project.root / "mkdocs.yml"))
+    stage = NotebookStage(nb_project.root, nb_project.notebooks, nb_project.root / "content" / ".cache")
+    with pytest.raises(CourseDataError, match="content/.cache: the notebook cache must be outside docs_dir"):
+        stage.on_files(Files([]), config)

@@ -1,0 +1,60 @@
+"""JSON Schemas for the data files, generated from the typed models.
+
+Each data file names its schema on its first line
+(``# yaml-language-server: $schema=schemas/course.schema.json``) so editors
+autocomplete keys and underline mistakes.  ``course schema --write`` regenerates
+them; a test keeps them in sync with the models.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .data.announcements import AnnouncementsFile
+from .data.course import Course
+from .data.podcasts import PodcastFile
+from .data.schedule import ScheduleFile
+from .data.talks import TalkSeriesFile
+
+# schema name -> (model, the data files (relative to the data dir) it describes)
+SCHEMAS: dict[str, tuple[type, str]] = {
+    "course": (Course, "course.yml"),
+    "schedule": (ScheduleFile, "schedule.yml"),
+    "announcements": (AnnouncementsFile, "announcements.yml"),
+    "talks": (TalkSeriesFile, "talks/*.yml"),
+    "podcasts": (PodcastFile, "podcasts/*.yml"),
+}
+
+
+def register(name: str, model: type, files: str) -> None:
+    """Later stages (sign-ups) add the schemas of their own files."""
+    SCHEMAS[name] = (model, files)
+
+
+def schema_text(name: str) -> str:
+    model, files = SCHEMAS[name]
+    schema = model.model_json_schema(mode="validation")
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"{files} ({name})",
+        "description": f"Generated from {model.__module__}.{model.__name__} by `course schema --write`; do not edit.",
+        **schema,
+    }
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def schema_path(data_dir: Path, name: str) -> Path:
+    return data_dir / "schemas" / f"{name}.schema.json"
+
+
+def schema_reference(data_file: Path, data_dir: Path, name: str) -> str:
+    """The first line a data file should start with."""
+    import os
+
+    relative = os.path.relpath(schema_path(data_dir, name), data_file.parent)
+    return f"# yaml-language-server: $schema={Path(relative).as_posix()}"
+
+
+def data_files(data_dir: Path, name: str) -> list[Path]:
+    return sorted(data_dir.glob(SCHEMAS[name][1]))
