@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..data.load import CourseData
 from . import urls
+from .env import safe_title
 
 
 def build_nav(data: CourseData, extra_pages: list[str], has: set[str]) -> list:
@@ -13,7 +14,8 @@ def build_nav(data: CourseData, extra_pages: list[str], has: set[str]) -> list:
     for part in data.course.outline:
         sessions = [s for s in data.sessions if s.entry.part == part.id]
         if sessions:
-            schedule.append({part.title: [{f"{s.number}. {s.title}": urls.session_page(s.id)} for s in sessions]})
+            # Material prints navigation titles without escaping them.
+            schedule.append({safe_title(part.title): [{safe_title(f"{s.number}. {s.title}"): urls.session_page(s.id)} for s in sessions]})
     nav.append({"Schedule": schedule})
     optional = [
         ("Readings", urls.READINGS),

@@ -1,0 +1,67 @@
+import datetime as dt
+from pathlib import Path
+
+import icalendar
+
+from course.data.load import Layout, load_course_data
+from course.render import calendar
+from conftest import edit
+
+
+def load(project: Path):
+    return load_course_data(Layout(project), notebook_names=None)
+
+
+def test_calendar_reparses_with_every_session_talk_and_deadline(project):
+    data = load(project)
+    cal = icalendar.Calendar.from_ical(calendar.render(data, "https://example.org/course/"))
+    events = list(cal.walk("VEVENT"))
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids))
+    sessions = [e for e in events if str(e["UID"]).startswith("session-")]
+    talks = [e for e in events if str(e["UID"]).startswith("talk-")]
+    deadlines = [e for e in events if str(e["UID"]).startswith(("deadline-", "homework-"))]
+    assert len(sessions) == 29 and len(talks) == 10 and len(deadlines) == 6
+    assert "session-attention-heads@math-598b-decoding-gpt" in uids
+    # No floating times: every date-time carries a time zone defined by a VTIMEZONE.
+    zones = {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
+    assert zones == {"America/Denver", "America/Los_Angeles"}
+    for event in events:
+        start = event.decoded("DTSTART")
+        if isinstance(start, dt.datetime):
+            assert start.tzinfo is not None
+            assert event["DTSTART"].params["TZID"] in zones
+    first = next(e for e in sessions if "attention-heads" in str(e["UID"]))
+    assert first.decoded("DTSTART") == dt.datetime(2027, 1, 28, 15, 30, tzinfo=first.decoded("DTSTART").tzinfo)
+    assert first.decoded("DTSTART").utcoffset() == dt.timedelta(hours=-7)
+    assert str(first["URL"]) == "https://example.org/course/schedule/attention-heads/"
+    tbd = next(e for e in talks if "may-30-talk" in str(e["UID"]))
+    assert tbd.decoded("DTSTART").isoformat() == "2024-05-30T16:30:00-07:00"  # the series' usual time
+
+
+def test_talk_without_a_time_is_an_all_day_event(project):
+    edit(project / "readings" / "talks" / "cs25-v4.yml", '  start: "16:30"\n  end: "17:50"\n', "")
+    cal = icalendar.Calendar.from_ical(calendar.render(load(project)))
+    tbd = next(e for e in cal.walk("VEVENT") if "may-30-talk" in str(e["UID"]))
+    assert tbd.decoded("DTSTART") == dt.date(2024, 5, 30) and tbd.decoded("DTEND") == dt.date(2024, 5, 31)
+
+
+def test_calendar_bytes_are_reproducible_and_uids_survive_reordering(project):
+    first = calendar.render(load(project))
+    assert calendar.render(load(project)) == first
+    schedule = project / "readings" / "schedule.yml"
+    text = schedule.read_text()
+    block = text[text.index("  - id: neural-networks"):text.index("  - id: autodiff-optimization")]
+    schedule.write_text(text.replace(block, "").replace("  - id: autodiff-optimization", block + "  - id: autodiff-optimization"))
+    reordered = icalendar.Calendar.from_ical(calendar.render(load(project)))
+    original = icalendar.Calendar.from_ical(first)
+    uids = lambda cal: {str(e["UID"]) for e in cal.walk("VEVENT")}
+    assert uids(reordered) == uids(original)
+
+
+def test_cancelled_session_is_status_cancelled(project):
+    edit(project / "readings" / "schedule.yml", "  - id: training-llms\n", "  - id: training-llms\n    cancelled: true\n    note: Instructor ill\n")
+    cal = icalendar.Calendar.from_ical(calendar.render(load(project)))
+    statuses = {str(e["UID"]): str(e["STATUS"]) for e in cal.walk("VEVENT")}
+    assert statuses["session-training-llms@math-598b-decoding-gpt"] == "CANCELLED"
+    assert statuses["session-transformers@math-598b-decoding-gpt"] == "CONFIRMED"
