@@ -10,9 +10,12 @@
     var next = null;
     root.querySelectorAll(".cs-session[data-end], .cs-session-head[data-end]").forEach(function (el) {
       var end = Date.parse(el.getAttribute("data-end"));
+      // A session page knows only its predecessor: it is next if that one has ended.
+      var prevEnd = el.getAttribute("data-prev-end");
+      var previousOver = el.classList.contains("cs-session") || !prevEnd || Date.parse(prevEnd) < now;
       el.classList.toggle("cs-past", end < now);
       el.classList.remove("cs-next");
-      if (end >= now && !el.classList.contains("cs-session--cancelled") && next === null) next = el;
+      if (end >= now && previousOver && !el.classList.contains("cs-session--cancelled") && next === null) next = el;
     });
     if (next) {
       next.classList.add("cs-next");
