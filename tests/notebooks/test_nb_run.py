@@ -120,3 +120,9 @@ def test_unknown_names_are_reported(nb_project):
     nb_project.notebook("alpha", ALPHA)
     with pytest.raises(CourseDataError, match="no notebook named 'alhpa' in content/notebooks; available: alpha"):
         nb_project.stage().run(["alhpa"])
+
+
+def test_a_notebook_writing_into_its_folder_is_reported(nb_project, caplog):
+    nb_project.notebook("writer", "# %%\nopen('out.txt', 'w').write('x')\n")
+    nb_project.stage().run()
+    assert "notebooks wrote into" in caplog.text and "out.txt" in caplog.text

@@ -16,7 +16,7 @@ PLOTS = """\
 # %% [markdown]
 # # Plots
 #
-# A *few* plots.
+# A *few* plots of $x^2$ and friends.
 
 # %%
 import matplotlib.pyplot as plt
@@ -57,6 +57,8 @@ def test_embedded_notebook_has_outputs_inline_images_and_toolbar(nb_project):
     ) in html
     assert '<a class="md-button" href="../../notebooks/plots.ipynb" download="plots.ipynb">Download .ipynb</a>' in html
     assert "<style" not in html  # the shared CSS lives in notebook.css
+    assert "mathjax" not in html.lower()  # the site typesets maths with its own KaTeX
+    assert "$x^2$" in html  # left for it
     assert "COURSE_FILES" not in html  # the setup cell is only in the download
     assert re.search(r"<h1[^>]*>Plots", html)
     assert re.search(r"<h3[^>]*>Plots", stage.embed_html("plots", heading_offset=2))  # under the page's "## Notebook"

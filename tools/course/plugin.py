@@ -6,6 +6,7 @@ docs_dir: generated pages are handed to MkDocs with ``File.generated``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.config import base
@@ -17,11 +18,14 @@ from mkdocs.structure.files import File, Files
 from .citations import render_citations
 from .data.load import CourseData, Layout, load_course_data
 from .errors import CourseDataError
+from .notebooks import NotebookStage
 from .render.env import SiteContext
 from .render.nav import build_nav
 from .site import generate
 
 log = get_plugin_logger(__name__)
+
+_NOTEBOOK_MARKER = re.compile(r"<!-- course:notebook ([a-z0-9_-]+) -->")
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 THEME_OVERRIDES = Path(__file__).resolve().parent / "theme"
@@ -47,7 +51,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         notebooks = self.docs_dir / self.config.notebooks_dir
         self.layout = Layout(self.root, self.config.data_dir, self.config.bibliography,
                              _relative(notebooks, self.root))
-        self.data = _load(self.layout, sorted(p.stem for p in notebooks.glob("*.py")))
+        # The same cache folder `course notebooks run` fills, outside docs_dir.
+        self.notebooks = NotebookStage(
+            self.root, notebooks, self.root / self.config.cache_dir / "notebooks",
+            execute=self.config.execute_notebooks, timeout=self.config.notebook_timeout,
+            site_url=config.site_url, repo_url=config.repo_url, colab_branch=self.config.colab_branch,
+        )
+        self.data = _load(self.layout, self.notebooks.names())
         for path in self.layout.watched():
             if path.exists() and str(path) not in config.watch:
                 config.watch.append(str(path))
@@ -71,11 +81,22 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file() and path.name not in ("LICENSE", "VERSION"):
                 files.append(File.generated(config, ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), abs_src_path=str(path)))
-        return files
+        try:
+            return self.notebooks.on_files(files, config)
+        except CourseDataError as error:
+            raise PluginError(str(error)) from None
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        # Lecture pages embed their executed notebook where the template left a marker.
+        return _NOTEBOOK_MARKER.sub(lambda m: self.notebooks.embed_html(m[1], page.url, heading_offset=2), html)
 
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
-        return render_citations(markdown, page.file.src_uri, self.data)
+        path = self.docs_dir / page.file.src_uri  # a hand-written page: errors point into it
+        try:
+            return render_citations(markdown, page.file.src_uri, self.data, source=path, display=_relative(path, self.root))
+        except CourseDataError as error:
+            raise PluginError(f"{len(error.problems)} citation problem(s):\n{error}") from None
 
 
 def _load(layout: Layout, notebook_names: list[str]) -> CourseData:

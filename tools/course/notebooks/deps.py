@@ -10,6 +10,7 @@ literals that name an existing file in the notebook directory are data files.
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,7 +39,8 @@ def find_dependencies(code_sources: list[str], base_dir: Path) -> Dependencies:
     pending: list[tuple[ast.AST, Path]] = [(tree, base_dir) for tree in map(_parse, code_sources) if tree]
     while pending:
         tree, here = pending.pop()
-        for name in _imported_names(tree):
+        imported, literals = _scan(tree)
+        for name in imported:
             if name in seen_names:
                 continue
             seen_names.add(name)
@@ -46,12 +48,12 @@ def find_dependencies(code_sources: list[str], base_dir: Path) -> Dependencies:
             if files:
                 for file in files:
                     local[file] = None
-                    module_tree = _parse(file.read_text(encoding="utf-8", errors="replace"))
+                    module_tree = _parse(file.read_text(encoding="utf-8", errors="replace"), ipython=False)
                     if module_tree:
                         pending.append((module_tree, file.parent))
             elif name not in _STDLIB:
                 packages.add(name)
-        for literal in _string_literals(tree):
+        for literal in literals:
             for folder in {here, base_dir}:
                 candidate = _existing_file(literal, folder, base_dir)
                 if candidate:
@@ -61,41 +63,39 @@ def find_dependencies(code_sources: list[str], base_dir: Path) -> Dependencies:
 
 
 @lru_cache(maxsize=512)
-def _parse(source: str) -> ast.AST | None:
+def _parse(source: str, ipython: bool = True) -> ast.AST | None:
     try:
-        return ast.parse(_to_python(source))
+        return ast.parse(source)
     except (SyntaxError, ValueError):
-        return None  # the cell still counts in the key by its text
+        pass
+    if ipython:  # a cell may use IPython syntax (%matplotlib, !pip): read it as IPython does
+        try:
+            return ast.parse(_to_python(source))
+        except (SyntaxError, ValueError):
+            pass
+    return None  # the cell still counts in the key by its text
 
 
 def _to_python(source: str) -> str:
-    """Turn IPython syntax (``%matplotlib``, ``!pip``) into Python so ``ast`` can read the cell."""
-    if "%" not in source and "!" not in source:
-        return source
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-    except ImportError:  # pragma: no cover - IPython ships with ipykernel
-        return source
+    from IPython.core.inputtransformer2 import TransformerManager
+
     return TransformerManager().transform_cell(source)
 
 
-def _imported_names(tree: ast.AST) -> set[str]:
-    names = set()
+@lru_cache(maxsize=512)
+def _scan(tree: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+    """Top-level names of absolute imports, and short one-line string literals (one walk)."""
+    names, strings = set(), set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str) and 0 < len(node.value) < 260 and "\n" not in node.value:
+                strings.add(node.value)
+        elif isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module.split(".")[0])
     names.discard("__future__")
-    return names
-
-
-def _string_literals(tree: ast.AST) -> set[str]:
-    return {
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and 0 < len(node.value) < 260 and "\n" not in node.value
-    }
+    return frozenset(names), frozenset(strings)
 
 
 def _local_module_files(name: str, base_dir: Path) -> list[Path]:
@@ -111,10 +111,8 @@ def _local_module_files(name: str, base_dir: Path) -> list[Path]:
 def _existing_file(literal: str, folder: Path, base_dir: Path) -> Path | None:
     if literal.strip() != literal or literal.startswith(("/", "~")) or "\0" in literal:
         return None
-    try:
-        candidate = (folder / literal).resolve()
-        if candidate.is_file() and candidate.is_relative_to(base_dir):
-            return candidate
-    except (OSError, ValueError):
-        pass
-    return None
+    candidate = os.path.join(folder, literal)
+    if not os.path.isfile(candidate):  # one stat for the many literals that are not paths
+        return None
+    resolved = Path(candidate).resolve()
+    return resolved if resolved.is_relative_to(base_dir) else None

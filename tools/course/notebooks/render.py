@@ -4,7 +4,8 @@ mkdocs-jupyter inlines about 600 kB of CSS into every notebook it renders.  The
 embedded version moves the CSS that is the same for every notebook into one
 shared stylesheet (cached by the browser across lecture pages) and keeps the
 rest of the converter's HTML as is: code highlighted by Pygments, outputs, and
-images inline as base64 PNG.
+images inline as base64 PNG.  It also drops the converter's MathJax 2 (loaded from
+a CDN): the site typesets ``$...$`` in Markdown cells with its own KaTeX.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from pathlib import Path
 
 import nbformat
 
+# Bump when the post-processing below changes (the rendered HTML is cached on disk).
+RENDER_VERSION = "2"
+
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
+_MATHJAX = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->\s*"  # the nbconvert template's block
+    r"|<script[^>]*mathjax[^>]*>.*?</script>\s*",  # in case a template version drops the comments
+    re.S | re.I,
+)
 _LOCK = threading.Lock()  # the converter keeps global state (cell counter, patched filters)
 
 # Rules in mkdocs-jupyter's CSS that would reach outside the notebook.
@@ -29,7 +38,7 @@ _SCOPE_FIXES = {"}table{width:max-content}": "}.jupyter-wrapper table{width:max-
 def converter_version() -> str:
     from importlib.metadata import version
 
-    return f"mkdocs-jupyter=={version('mkdocs-jupyter')}, nbconvert=={version('nbconvert')}"
+    return f"mkdocs-jupyter=={version('mkdocs-jupyter')}, nbconvert=={version('nbconvert')}, render {RENDER_VERSION}"
 
 
 def convert(ipynb_path: Path, theme: str = "light") -> str:
@@ -50,6 +59,10 @@ def split_styles(rendered: str, shared: tuple[str, ...]) -> str:
         return match.group(0)
 
     return _STYLE.sub(keep, rendered)
+
+
+def strip_mathjax(rendered: str) -> str:
+    return _MATHJAX.sub("", rendered)
 
 
 @lru_cache(maxsize=4)

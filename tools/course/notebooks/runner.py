@@ -94,6 +94,7 @@ def run_notebooks(
 
     problems: list[Problem] = []
     if pending:
+        before = _snapshot(base_dir)
         workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook") as pool:
             futures = {pool.submit(_execute, plan, reason, cache, timeout): (plan, reason) for plan, reason in pending}
@@ -108,12 +109,36 @@ def run_notebooks(
                         continue
                     results[plan.source.name] = result
                     report(result)
-            except BaseException:
+            except BaseException:  # Ctrl-C: do not start the notebooks still queued
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
+        _warn_about_writes(base_dir, before, _snapshot(base_dir))
     if problems:
         raise CourseDataError(problems)
     return [results[source.name] for source in sources]
+
+
+def _warn_about_writes(base_dir: Path, before: dict, after: dict) -> None:
+    changed = sorted(path for path in set(before) | set(after) if before.get(path) != after.get(path))
+    if changed:
+        log.warning(
+            "notebooks wrote into %s (inside docs_dir, `mkdocs serve` would rebuild): %s; "
+            "write to os.environ['COURSE_ARTIFACTS_DIR'] instead",
+            base_dir, ", ".join(changed[:10]),
+        )
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` with its modification time and size."""
+    state = {}
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file():
+                stat = path.stat()
+                state[path.relative_to(folder).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            pass
+    return state
 
 
 def _from_cache(plan: _Plan, cache: NotebookCache) -> NotebookResult | None:

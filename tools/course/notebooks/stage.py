@@ -74,7 +74,7 @@ class NotebookStage:
             raise CourseDataError(
                 [Problem(where, 0, 0, f"no notebook named '{name}' in {where}; available: {listed}") for name in unknown]
             )
-        selected = names or sorted(available)
+        selected = list(dict.fromkeys(names)) if names else sorted(available)
         problems, sources = [], []
         for name in selected:
             try:
@@ -187,7 +187,8 @@ class NotebookStage:
         path = self.cache.root / "html" / f"{name}-{digest}.html"
         if path.exists():
             return path.read_text(encoding="utf-8")
-        body = render.split_styles(render.convert(self._render_path(name), self.theme), render.shared_styles(self.theme))
+        body = render.convert(self._render_path(name), self.theme)
+        body = render.strip_mathjax(render.split_styles(body, render.shared_styles(self.theme)))
         write_if_changed(path, body)
         for old in path.parent.glob(f"{name}-*.html"):
             if old != path and old.name[len(name) + 1 : -5].isalnum() and len(old.name) == len(path.name):
