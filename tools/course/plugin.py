@@ -72,7 +72,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_files(self, files: Files, config) -> Files:
         hand_written = {f.src_uri: Path(f.abs_src_path).read_text(encoding="utf-8")
                         for f in files.documentation_pages() if f.abs_src_path}
-        ctx = SiteContext(site_url=config.site_url or None, hand_written=hand_written)
+        ctx = SiteContext(site_url=config.site_url or None, hand_written=hand_written, repo_url=config.repo_url or None)
         for generated in generate(self.data, ctx):
             existing = files.get_file_from_path(generated.src)
             if existing is not None:

@@ -96,3 +96,130 @@
     document.addEventListener("DOMContentLoaded", onPage);
   }
 })();
+
+/* Sign-ups: filter the papers by topic, and close the sign-up buttons once every slot with places has begun. */
+(function () {
+  "use strict";
+
+  function signupFilter(root) {
+    var bar = root.querySelector(".cs-signup-filter");
+    if (!bar || bar.dataset.csSignupBound) return;
+    bar.dataset.csSignupBound = "1";
+    bar.hidden = false;
+    var rows = root.querySelectorAll(".cs-signup-row");
+    bar.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-topic]");
+      if (!button) return;
+      var topic = button.getAttribute("data-topic");
+      bar.querySelectorAll("button[data-topic]").forEach(function (b) {
+        b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      });
+      rows.forEach(function (row) {
+        var topics = (row.getAttribute("data-topics") || "").split(" ");
+        row.hidden = topic !== "" && topics.indexOf(topic) === -1;
+      });
+    });
+  }
+
+  function closeSignups(root) {
+    var now = Date.now();
+    root.querySelectorAll(".cs-slot[data-start]").forEach(function (slot) {
+      slot.classList.toggle("cs-past", Date.parse(slot.getAttribute("data-start")) < now);
+    });
+    root.querySelectorAll(".cs-signup-button[data-open-until]").forEach(function (button) {
+      if (Date.parse(button.getAttribute("data-open-until")) > now) return;
+      var note = document.createElement("span");
+      note.className = "cs-signup-closed";
+      note.textContent = "Sign-up closed";
+      button.replaceWith(note);
+    });
+  }
+
+  var run = function () {
+    var root = document.querySelector(".md-content") || document.body;
+    signupFilter(root);
+    closeSignups(root);
+  };
+  if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(run);
+  else document.addEventListener("DOMContentLoaded", run);
+})();
+
+/* Knowledge base: copy-BibTeX buttons appear only where they work (with JavaScript), and
+ * the readings page's topic chips filter the list: without JavaScript they are plain links to
+ * each topic's section, with it they toggle which topics are shown. */
+(function () {
+  "use strict";
+
+  function showCopyButtons(root) {
+    root.querySelectorAll("button.cs-copy[hidden]").forEach(function (button) { button.hidden = false; });
+  }
+
+  function topicFilter(root) {
+    var nav = root.querySelector(".cs-topic-filter");
+    if (!nav || nav.dataset.csBound) return;
+    nav.dataset.csBound = "1";
+    var selected = [];
+    var chips = Array.prototype.slice.call(nav.querySelectorAll(".cs-topic-chip"));
+    var status = nav.querySelector(".cs-filter-status");
+
+    function isOn(topic) { return selected.indexOf(topic) >= 0; }
+
+    function apply() {
+      var any = selected.length > 0;
+      chips.forEach(function (chip) {
+        chip.setAttribute("aria-pressed", isOn(chip.getAttribute("data-topic")) ? "true" : "false");
+      });
+      root.querySelectorAll(".cs-topic-block, .cs-topic-heading").forEach(function (el) {
+        el.hidden = any && !isOn(el.getAttribute("data-topic"));
+      });
+      var start = 0;
+      root.querySelectorAll(".cs-start-list .cs-entry").forEach(function (entry) {
+        var topics = (entry.getAttribute("data-topics") || "").split(" ").filter(Boolean);
+        entry.hidden = any && !(topics.length ? topics : ["-none"]).some(isOn);
+        if (!entry.hidden) start += 1;
+      });
+      var block = root.querySelector(".cs-start-block");
+      var heading = root.querySelector("#start-here");
+      if (block) block.hidden = start === 0;
+      if (heading) heading.hidden = start === 0;
+      var papers = {};
+      root.querySelectorAll(".cs-topic-block:not([hidden]) .cs-entry-title").forEach(function (a) {
+        papers[a.getAttribute("href")] = true;
+      });
+      status.hidden = !any;
+      status.querySelector(".cs-filter-text").textContent = any
+        ? "Showing " + Object.keys(papers).length + " papers in " + chips.filter(function (c) {
+            return isOn(c.getAttribute("data-topic"));
+          }).map(function (c) { return c.firstChild.textContent.trim(); }).join(", ") + "."
+        : "";
+    }
+
+    chips.forEach(function (chip) {
+      chip.setAttribute("role", "button");
+      chip.addEventListener("click", function (event) {
+        event.preventDefault();
+        event.stopPropagation();  // not a navigation: keep Material's instant loading out of it
+        var topic = chip.getAttribute("data-topic");
+        if (isOn(topic)) selected.splice(selected.indexOf(topic), 1); else selected.push(topic);
+        apply();
+      });
+    });
+    nav.querySelector(".cs-filter-clear").addEventListener("click", function () {
+      selected = [];
+      apply();
+    });
+    apply();
+  }
+
+  function onPage() {
+    var root = document.querySelector(".md-content") || document.body;
+    showCopyButtons(root);
+    topicFilter(root);
+  }
+
+  if (typeof document$ !== "undefined" && document$.subscribe) {
+    document$.subscribe(onPage);
+  } else {
+    document.addEventListener("DOMContentLoaded", onPage);
+  }
+})();

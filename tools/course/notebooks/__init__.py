@@ -16,10 +16,21 @@ Modules, one job each:
 - ``cli``       ``course notebooks run|list``
 """
 
-from course.notebooks.runner import NotebookResult
-from course.notebooks.stage import NotebookStage
-
 DEFAULT_NOTEBOOKS_DIR = "content/notebooks"
 DEFAULT_CACHE_DIR = ".cache/course/notebooks"
+
+
+def __getattr__(name: str):
+    # Imported on first use: nbclient and friends are slow to import, and the
+    # `course` command should start fast for sub-commands that never run a kernel.
+    if name == "NotebookStage":
+        from course.notebooks.stage import NotebookStage
+
+        return NotebookStage
+    if name == "NotebookResult":
+        from course.notebooks.runner import NotebookResult
+
+        return NotebookResult
+    raise AttributeError(name)
 
 __all__ = ["NotebookStage", "NotebookResult", "DEFAULT_NOTEBOOKS_DIR", "DEFAULT_CACHE_DIR"]

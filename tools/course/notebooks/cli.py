@@ -6,10 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from course.errors import CourseDataError
 from course.notebooks import DEFAULT_CACHE_DIR, DEFAULT_NOTEBOOKS_DIR
-from course.notebooks.runner import NotebookResult, cache_status
-from course.notebooks.stage import NotebookStage
+
+if TYPE_CHECKING:  # the runner is imported when a command runs, not when the CLI starts
+    from course.notebooks.runner import NotebookResult
+    from course.notebooks.stage import NotebookStage
 
 
 def register(subparsers) -> None:
@@ -47,6 +51,8 @@ def register(subparsers) -> None:
 
 
 def _stage(args, **options) -> NotebookStage:
+    from course.notebooks.stage import NotebookStage
+
     root = Path(args.root)
     return NotebookStage(root, root / args.notebooks_dir, root / args.cache_dir, **options)
 
@@ -89,6 +95,8 @@ def _print_summary(results: list[NotebookResult]) -> None:
 
 
 def _list(args) -> int:
+    from course.notebooks import runner
+
     stage = _stage(args, execute=False)
     try:
         sources = stage.sources()
@@ -96,5 +104,5 @@ def _list(args) -> int:
         print(error, file=sys.stderr)
         return 1
     for source in sources:
-        print(f"{source.name:30} {cache_status(source, stage.cache, stage.notebooks_dir)}")
+        print(f"{source.name:30} {runner.cache_status(source, stage.cache, stage.notebooks_dir)}")
     return 0

@@ -111,6 +111,7 @@ class SiteContext:
 
     site_url: str | None = None
     hand_written: dict[str, str] = field(default_factory=dict)  # docs_dir pages by source path
+    repo_url: str | None = None  # mkdocs.yml repo_url: the sign-up buttons open issues there
 
     def hand_written_body(self, src: str) -> str | None:
         text = self.hand_written.get(src)

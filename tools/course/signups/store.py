@@ -1,0 +1,104 @@
+"""Change presentations.yml safely: one writer at a time, all or nothing, checked before it lands.
+
+Every change runs under a file lock, re-reads the file inside the lock (so two
+concurrent claims see each other), and replaces the file atomically: the new
+text goes to a temporary file in the same folder, is flushed to disk, and is
+renamed over the old one.  Before the rename the new text is read back and
+must hold exactly the claims intended, so a bad edit can never reach the file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from filelock import FileLock, Timeout
+
+from ..data.load import CourseData
+from ..errors import CourseDataError
+from .board import Board
+from .load import data_file, read_board
+from .model import Claim, claim_fields
+from .yamledit import append_claim, remove_claim
+
+LOCK_TIMEOUT = 120  # seconds; a claim takes well under one
+
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """The change could not be made (the lock was not free, or the edit did not check out)."""
+
+
+@dataclass
+class Draft:
+    """The file being changed inside the lock: its board, and the text as it will be written."""
+
+    board: Board
+    text: str
+
+    def add(self, claim: Claim) -> None:
+        self.text = append_claim(self.text, claim_fields(claim))
+        self.board.claims.append(claim)
+
+    def remove(self, claim: Claim) -> None:
+        index = next(i for i, c in enumerate(self.board.claims) if c is claim)
+        self.text = remove_claim(self.text, index)
+        del self.board.claims[index]
+
+
+def change(data: CourseData, lock_path: Path, decide: Callable[[Draft], T]) -> T:
+    """Run ``decide`` on a fresh draft under the lock, then write what it changed."""
+    path = data_file(data)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(lock_path), timeout=LOCK_TIMEOUT):
+            if not path.exists():
+                raise StoreError(f"{path.name} not found in {path.parent}; create it first (see the README's instructor guide)")
+            text = path.read_bytes().decode("utf-8")
+            board, _, problems = read_board(data, text)
+            if problems or board is None:
+                raise CourseDataError(problems)
+            draft = Draft(board, text)
+            result = decide(draft)
+            if draft.text != text:
+                _check(data, draft)
+                write_atomic(path, draft.text)
+            return result
+    except Timeout:
+        raise StoreError(f"another sign-up has held {lock_path} for {LOCK_TIMEOUT} s; try again") from None
+
+
+def _check(data: CourseData, draft: Draft) -> None:
+    """The new text must parse, pass every rule, and hold exactly the intended claims."""
+    board, _, problems = read_board(data, draft.text)
+    if problems or board is None:
+        raise StoreError("the edited file did not check out, so nothing was written:\n" + "\n".join(str(p) for p in problems))
+    if [c.model_dump() for c in board.claims] != [c.model_dump() for c in draft.board.claims]:
+        raise StoreError("the edited file did not hold the intended claims, so nothing was written; edit it by hand")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` by ``text``: temporary file in the same folder, fsync, rename, fsync the folder."""
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
