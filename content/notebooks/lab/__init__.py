@@ -1,0 +1,47 @@
+"""Shared code for the Decoding GPT notebooks.
+
+Modules: ``gpt`` (the model), ``data`` (a generated tiny-stories corpus and a
+character tokenizer), ``tokenize`` (a minimal byte-pair encoder), ``train`` (the
+training loop), ``artifacts`` (a cache of trained models), ``models`` (recipes
+for the trained models several notebooks share), ``plots``; and the helpers of
+individual interpretability notebooks (``induction``, ``toy_models``, ``sae``,
+``algorithmic``).
+"""
+
+from __future__ import annotations
+
+import random
+
+
+def notebook_setup(seed: int = 0) -> None:
+    """Make a notebook reproducible and its figures small.
+
+    Seeds Python, NumPy and PyTorch; uses one CPU thread (results then do not
+    depend on the machine's core count, and notebooks can run side by side);
+    small PNG figures at 90 dpi keep each executed page light.
+    """
+    import matplotlib
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(1)
+    matplotlib.rcParams.update(
+        {
+            "figure.figsize": (6, 3.5),
+            "figure.dpi": 90,
+            "savefig.dpi": 90,
+            "figure.autolayout": True,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.size": 9,
+        }
+    )
+    try:  # inline backend: PNG only (no duplicate SVG/PDF copies of each figure)
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png")
+    except ImportError:
+        pass

@@ -1,0 +1,101 @@
+"""A disk cache for trained models, so that one notebook can reuse another's.
+
+``cached(name, config, build)`` returns what ``build()`` returns, computing it
+only when no stored copy exists. The stored copy is found by a key: a hash of
+
+* ``name`` and ``config`` (a JSON-serialisable dict that must describe
+  everything that determines the result: sizes, steps, seeds, data),
+* the source code of every ``lab`` module except ``plots.py`` (any of them may
+  take part in building a model), so editing one invalidates the cache,
+* the source of ``build`` itself when Python can find it (for a function
+  defined in a notebook).
+
+A notebook therefore reuses a model only when it would have trained exactly the
+same one; execution order between notebooks never matters. The first notebook
+that needs a model trains it. Files live in ``$COURSE_ARTIFACTS_DIR``
+(default ``~/.cache/decoding-gpt``) as plain ``torch.save`` files of tensors,
+numbers and strings: a ``GPT`` is stored as its config and ``state_dict``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import torch
+from filelock import FileLock
+
+from .gpt import GPT, GPTConfig
+
+T = TypeVar("T")
+LAB = Path(__file__).resolve().parent
+NOT_MODEL_SOURCES = {"plots.py"}  # modules that cannot change a trained model
+
+
+def model_sources() -> list[Path]:
+    return sorted(p for p in LAB.glob("*.py") if p.name not in NOT_MODEL_SOURCES)
+
+
+def artifacts_dir() -> Path:
+    return Path(os.environ.get("COURSE_ARTIFACTS_DIR", Path.home() / ".cache" / "decoding-gpt"))
+
+
+def cache_key(name: str, config: dict, build: Callable | None = None) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps({"name": name, "config": config}, sort_keys=True).encode())
+    for path in model_sources():
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    if build is not None:
+        try:
+            h.update(inspect.getsource(build).encode())
+        except (OSError, TypeError):  # defined somewhere Python keeps no source for
+            pass
+    return h.hexdigest()[:16]
+
+
+def _pack(obj: Any) -> Any:
+    """Replace every GPT inside ``obj`` by its config and weights (loadable with weights_only=True)."""
+    if isinstance(obj, GPT):
+        return {"__gpt_config__": asdict(obj.cfg), "state_dict": obj.state_dict()}
+    if isinstance(obj, dict):
+        return {k: _pack(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_pack(v) for v in obj)
+    return obj
+
+
+def _unpack(obj: Any) -> Any:
+    if isinstance(obj, dict) and "__gpt_config__" in obj:
+        model = GPT(GPTConfig(**obj["__gpt_config__"]))
+        model.load_state_dict(obj["state_dict"])
+        return model.eval()
+    if isinstance(obj, dict):
+        return {k: _unpack(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_unpack(v) for v in obj)
+    return obj
+
+
+def cached(name: str, config: dict, build: Callable[[], T]) -> T:
+    """``build()``, or its stored result from an earlier run with the same key.
+
+    ``build`` may return a ``GPT``, tensors, numbers, strings, and dicts, lists
+    or tuples of these. Two notebooks running at once wait for each other
+    instead of training the same model twice.
+    """
+    directory = artifacts_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}-{cache_key(name, config, build)}.pt"
+    with FileLock(str(path) + ".lock"):
+        if not path.exists():
+            tmp = path.with_suffix(".tmp")
+            torch.save(_pack(build()), tmp)
+            os.replace(tmp, path)  # atomic: a reader never sees half a file
+            path.with_suffix(".json").write_text(json.dumps({"name": name, "config": config}, indent=2, sort_keys=True))
+        # load even what was just built, so that a first and a later run return the same thing
+        return _unpack(torch.load(path, weights_only=True))

@@ -1,0 +1,246 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Sparse autoencoders: taking features out of superposition
+#
+# The superposition notebook showed a model storing 20 features in 5 dimensions. If
+# we only see the 5-dimensional activations, can we find the 20 directions again?
+# A **sparse autoencoder** (SAE) tries: it rewrites each activation vector as a
+# *sparse*, non-negative combination of many learned directions (a dictionary),
+#
+# $$f = \mathrm{ReLU}\big(W_{\text{enc}} (h - b_{\text{dec}}) + b_{\text{enc}}\big), \qquad
+# \hat h = W_{\text{dec}} f + b_{\text{dec}},$$
+#
+# trained to reconstruct $h$ while paying an L1 price for every active dictionary
+# element, $L = \lVert h - \hat h \rVert^2 + \lambda \lVert f \rVert_1$. The columns of
+# $W_{\text{dec}}$ are held at unit length, so the L1 penalty cannot be dodged by
+# shrinking $f$ and growing the decoder. Sharkey, Braun and Millidge (2022) showed on
+# toy data like ours that this recovers the true features; Bricken et al. (2023,
+# *Towards Monosemanticity*) and Cunningham et al. (2023) scaled it to language models.
+#
+# A toy model is the right place to start because we **know the answer**: the true
+# feature directions are the columns of the toy model's $W$. In a real model we never
+# do, which is what makes evaluating SAEs hard.
+#
+# The second half of the notebook asks a related question from a student project on
+# the course's reading list (compressing a component's output through an information
+# bottleneck): how far can one component of a transformer be compressed before the
+# model notices?
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+import lab
+from lab.sae import (
+    BottleneckAutoencoder,
+    SAEConfig,
+    SparseAutoencoder,
+    fraction_of_variance_unexplained,
+    max_cosine_similarity,
+    pca_reconstruction_error,
+    train_bottleneck,
+    train_sae,
+)
+from lab.toy_models import ToyModel, ToyModelConfig, importance_weights, sample_features, train_toy_model
+
+lab.notebook_setup(seed=0)
+
+# %% [markdown]
+# ## 1. A model in superposition
+#
+# One toy model, $n = 20$ features into $m = 5$ dimensions, all features equally
+# important, each active 1 % of the time ($S = 0.99$). At this sparsity the model
+# stores every feature (see the superposition notebook for why).
+
+# %%
+toy_config = ToyModelConfig(n_features=20, n_hidden=5, n_instances=1)
+feature_probability = torch.tensor([0.01])
+toy = ToyModel(toy_config)
+toy_losses = train_toy_model(
+    toy, feature_probability, importance_weights(20, decay=1.0), steps=2_000, batch_size=1024, lr=3e-3, seed=0
+)
+norms = toy.feature_norms()[0]
+stored = norms > 0.5
+true_directions = toy.W.detach()[0][:, stored]  # (5, n_stored): the answer the SAE should find
+print(f"toy model loss {toy_losses[-1]:.4f}; features stored (||W_i|| > 0.5): {int(stored.sum())} of 20")
+
+# %% [markdown]
+# The data the SAE sees is only the hidden activations $h = W x$, 5 numbers per
+# example. Most examples have no active feature at all ($0.99^{20} \approx 82\%$ of
+# them), the rest usually one or two.
+
+# %%
+x = sample_features(20_000, feature_probability, toy_config.n_features, torch.Generator().manual_seed(1))
+with torch.no_grad():
+    h = toy.hidden(x)[:, 0, :]  # (20000, 5)
+print("activations:", tuple(h.shape), f"| examples with at least one active feature: {(x.sum(-1) > 0).float().mean():.0%}")
+
+# %% [markdown]
+# ## 2. Train a sparse autoencoder
+#
+# The dictionary has 40 elements, twice the number of true features: in a real model
+# we would not know how many features there are. We measure two things:
+#
+# * **Feature recovery**: for each true feature direction, the best cosine similarity
+#   with any decoder column; we report the mean over the stored features (1 = every
+#   feature found exactly).
+# * **Reconstruction**: the fraction of variance unexplained,
+#   $\mathrm{FVU} = \lVert h - \hat h \rVert^2 / \lVert h - \bar h \rVert^2$ over the data set
+#   (0 = perfect).
+#
+# The L1 coefficient $\lambda$ trades one against the other, so we train three SAEs.
+
+# %%
+results = {}
+for l1_coefficient in [0.03, 0.1, 0.3]:
+    torch.manual_seed(0)
+    sae = SparseAutoencoder(SAEConfig(d_in=5, d_sae=40, l1_coefficient=l1_coefficient))
+    history = train_sae(sae, h, steps=2_000, batch_size=1024, lr=3e-3, seed=0)
+    with torch.no_grad():
+        h_hat, f = sae(h)
+    results[l1_coefficient] = {
+        "sae": sae,
+        "mmcs": max_cosine_similarity(true_directions, sae.W_dec.detach()),
+        "fvu": fraction_of_variance_unexplained(h, h_hat),
+        "l0": (f[x[:, 0].sum(-1) > 0] > 0).float().sum(-1).mean().item(),
+    }
+print(" lambda | mean max cos | min max cos |   FVU  | active latents per nonzero example")
+for lam, r in results.items():
+    print(f" {lam:6} |    {r['mmcs'].mean():.3f}     |    {r['mmcs'].min():.3f}    | {r['fvu']:.3f}  | {r['l0']:.2f}")
+
+# %% [markdown]
+# A larger $\lambda$ buys sparser codes and cleaner features at the cost of
+# reconstruction: the L1 penalty shrinks every activation towards zero, so even a
+# perfect dictionary reconstructs a little short. We take the middle value as our
+# headline SAE and check both numbers.
+
+# %%
+headline = results[0.1]
+mmcs, fvu = headline["mmcs"].mean().item(), headline["fvu"]
+assert mmcs >= 0.9, f"the SAE should recover the stored features (mean max cosine {mmcs:.3f} < 0.9)"
+assert fvu <= 0.1, f"the SAE should reconstruct the activations (FVU {fvu:.3f} > 0.1)"
+for lam, r in results.items():
+    assert torch.allclose(r["sae"].W_dec.norm(dim=0), torch.ones(40), atol=1e-4), "decoder columns must stay unit-norm"
+print(f"lambda = 0.1: mean max cosine similarity {mmcs:.3f}, fraction of variance unexplained {fvu:.3f}")
+
+# %% [markdown]
+# Which dictionary element found which feature? Each row below is a true feature,
+# each column a dictionary element (columns sorted by the feature they match best);
+# a clean recovery is one bright entry per row. Spare dictionary elements are either
+# dead (never active) or duplicates of a feature.
+
+# %%
+sae = headline["sae"]
+W_dec = sae.W_dec.detach()
+cosines = (true_directions / true_directions.norm(dim=0)).T @ W_dec  # (n_stored, 40)
+order = torch.argsort(cosines.argmax(dim=0) * 10 - cosines.max(dim=0).values)
+fig, ax = plt.subplots(figsize=(6, 3))
+image = ax.imshow(cosines[:, order], cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+ax.set(xlabel="SAE dictionary element (sorted)", ylabel="true feature", title="Cosine similarity: true features vs SAE decoder")
+fig.colorbar(image, ax=ax)
+plt.show()
+
+# %% [markdown]
+# ## 3. Compressing a transformer component through a bottleneck
+#
+# A sparse autoencoder makes the code *wider* and sparse. The opposite move is a
+# bottleneck: force a component's output through $k$ numbers and ask what is lost.
+# We take the two-layer attention-only model of the induction-heads notebook (loaded
+# from the shared artifact cache; trained here if that notebook has not run yet) and
+# compress the output of its **first attention layer**, the layer whose
+# previous-token information the induction heads read.
+#
+# For each width $k$ we train a linear autoencoder
+# $d_{\text{model}} \to k \to d_{\text{model}}$ on that layer's outputs and report two
+# losses: the reconstruction error, and what the model loses when we splice the
+# reconstruction back in (the repeated-half loss of the induction task). A linear
+# bottleneck can do no better than keeping the top $k$ principal components (Baldi
+# and Hornik 1989), so we also print that optimum as a check on training.
+
+# %%
+from lab.induction import half_losses, induction_model, repeated_tokens
+
+induction, _ = induction_model()
+tokens = repeated_tokens(128, 32, induction.cfg.vocab_size, torch.Generator().manual_seed(2))
+with torch.no_grad():
+    _, cache = induction.run_with_cache(tokens)
+component = cache["blocks.0.attn.out"].reshape(-1, induction.cfg.d_model)  # (batch * pos, d_model)
+clean_first, clean_repeat = half_losses(induction, tokens)
+print(f"component: blocks.0.attn.out, {component.shape[0]} vectors of width {component.shape[1]}")
+print(f"unpatched model: repeated-half loss {clean_repeat:.3f} nats (first half {clean_first:.2f})")
+
+
+# %%
+def loss_with(patch) -> float:
+    """Repeated-half loss when blocks.0.attn.out is replaced by patch(activation)."""
+    with torch.no_grad():
+        logits = induction.run_with_patches(tokens[:, :-1], {"blocks.0.attn.out": patch})
+        loss = torch.nn.functional.cross_entropy(logits.transpose(1, 2), tokens[:, 1:], reduction="none")
+    return loss[:, 32:].mean().item()
+
+
+mean_component = component.mean(0)
+ablated_repeat = loss_with(lambda a: mean_component.expand_as(a))
+widths = [1, 2, 4, 8, 16, 32]
+variance = ((component - mean_component) ** 2).sum(-1).mean().item()
+rows = []
+for k in widths:
+    torch.manual_seed(0)
+    autoencoder = BottleneckAutoencoder(induction.cfg.d_model, k)
+    train_bottleneck(autoencoder, component, steps=600, batch_size=512, lr=1e-2, seed=0)
+    with torch.no_grad():
+        mse = ((autoencoder(component) - component) ** 2).sum(-1).mean().item()
+    rows.append((k, mse / variance, pca_reconstruction_error(component, k) / variance, loss_with(autoencoder)))
+print(" width | reconstruction FVU | PCA optimum | repeated-half loss (nats)")
+for k, fvu_k, pca_k, loss_k in rows:
+    print(f" {k:5d} |       {fvu_k:.3f}        |    {pca_k:.3f}    |  {loss_k:.3f}")
+print(f" unpatched: {clean_repeat:.3f}   mean-ablated (width 0): {ablated_repeat:.3f}")
+
+# %%
+fvus = [r[1] for r in rows]
+downstream = [r[3] for r in rows]
+fig, ax1 = plt.subplots()
+ax1.plot(widths, fvus, "o-", label="reconstruction (FVU)")
+ax1.plot(widths, [r[2] for r in rows], "k:", label="PCA optimum")
+ax1.set(xscale="log", xlabel="bottleneck width k", ylabel="fraction of variance unexplained")
+ax1.set_xticks(widths, [str(k) for k in widths])
+ax2 = ax1.twinx()
+ax2.plot(widths, downstream, "s-", color="C3", label="model's repeated-half loss")
+ax2.axhline(clean_repeat, ls="--", color="C3", lw=1)
+ax2.set_ylabel("repeated-half loss (nats)", color="C3")
+ax1.legend(loc="upper right", fontsize=8)
+ax1.set_title("Compressing layer 0's attention output")
+plt.show()
+
+# %%
+assert all(b < a + 1e-3 for a, b in zip(fvus, fvus[1:])), f"reconstruction error should fall with width: {fvus}"
+assert fvus[-1] < 0.5 * fvus[0], f"the widest bottleneck should reconstruct much better than the narrowest: {fvus}"
+good_enough = [k for k, *_, loss_k in rows if loss_k < clean_repeat + 0.1]
+print("narrowest width within 0.1 nats of the unpatched model:", good_enough[0] if good_enough else "none")
+
+# %% [markdown]
+# **Reading the result.** The reconstruction error falls steadily with width, as it
+# must. The question of the project is the other curve: the model only needs the
+# part of the component's output that later layers *read*, and that can be much
+# smaller than what the component *writes*. A bottleneck trained only to reconstruct
+# does not know which directions matter downstream; training it on the model's own
+# loss instead (or an information-bottleneck objective such as an InfoVAE) is the
+# natural next experiment.
+#
+# **Exercises.** (1) Give the SAE 20 dictionary elements instead of 40, and 80:
+# what happens to the dead and duplicated elements? (2) Lower the toy model's
+# sparsity to $S = 0.9$, where several features are active at once: how does feature
+# recovery degrade? (3) Compress the *second* layer's attention output instead: is it
+# more or less compressible, and why might that be?
