@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The HTML validator (tests/test_html_valid.py): npm package vnu-jar, pinned in package-lock.json.
+VNU := node_modules/vnu-jar/build/dist/vnu.jar
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -28,8 +30,9 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/course check
 
-## test: the whole test suite (installs Debian's chromium for the browser tests if missing)
-test: $(STAMP) browser
+## test: the whole test suite (installs Debian's chromium for the browser tests if missing,
+## and the HTML validator vnu.jar from npm)
+test: $(STAMP) browser $(VNU)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## test-fast: everything but the browser and full-site tests
@@ -47,6 +50,10 @@ bench: $(STAMP)
 ## schemas: regenerate the JSON Schemas in readings/schemas/
 schemas: $(STAMP)
 	$(BIN)/course schema --write
+
+$(VNU): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || sh tools/install-chromium.sh

@@ -5,12 +5,22 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+_THIS = sys.modules[__name__]
+
+
+def pytest_collectstart(collector):
+    """The test modules next to this file import their helpers with ``from conftest import ...``, but
+    pytest imports every sub-folder's conftest.py (lab/, notebooks/, browser/) under the same name
+    ``conftest``, and the last one wins: point the name back at this file before each is imported."""
+    if isinstance(collector, pytest.Module) and collector.path.parent == ROOT / "tests":
+        sys.modules["conftest"] = _THIS
 
 
 def copy_project(dest: Path, *, notebooks: bool = False) -> Path:

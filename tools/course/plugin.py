@@ -73,11 +73,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         hand_written = {f.src_uri: Path(f.abs_src_path).read_text(encoding="utf-8")
                         for f in files.documentation_pages() if f.abs_src_path}
         ctx = SiteContext(site_url=config.site_url or None, hand_written=hand_written, repo_url=config.repo_url or None)
-        for generated in generate(self.data, ctx):
-            existing = files.get_file_from_path(generated.src)
-            if existing is not None:
-                files.remove(existing)
-            files.append(File.generated(config, generated.src, content=generated.content))
+        generated = generate(self.data, ctx)
+        # Hand-written files with a generated page's path were merged into it: drop them.
+        # (Files rebuilds its index after every change, so look them up once, not per page.)
+        replaced = {f.src for f in generated}
+        for existing in [f for f in files if f.src_uri in replaced]:
+            files.remove(existing)
+        for file in generated:
+            files.append(File.generated(config, file.src, content=file.content))
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file() and path.name not in ("LICENSE", "VERSION"):
                 files.append(File.generated(config, ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), abs_src_path=str(path)))
@@ -94,7 +97,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         path = self.docs_dir / page.file.src_uri  # a hand-written page: errors point into it
         try:
-            return render_citations(markdown, page.file.src_uri, self.data, source=path, display=_relative(path, self.root))
+            return render_citations(markdown, page.file.src_uri, self.data,
+                                    source=path, display=_relative(path, self.root))
         except CourseDataError as error:
             raise PluginError(f"{len(error.problems)} citation problem(s):\n{error}") from None
 

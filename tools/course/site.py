@@ -9,12 +9,12 @@ the generated part).
 from __future__ import annotations
 
 from .data.load import CourseData
-from .render import calendar, episodes, feed, home, papers, project, schedule, syllabus, talks, urls
+from .render import calendar, episodes, feed, home, papers, project, readings, schedule, syllabus, talks, urls
 from .render.env import GeneratedFile, SiteContext
 from .signups import pages as signups
 
 # Every page kind: a module with ``pages(data, ctx) -> list[GeneratedFile]``.
-PAGE_KINDS = [home, syllabus, schedule, talks, episodes, project, papers, signups]
+PAGE_KINDS = [home, syllabus, schedule, talks, episodes, project, readings, papers, signups]
 
 
 def generate(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:

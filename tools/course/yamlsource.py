@@ -135,7 +135,12 @@ def parse_yaml(text: str, display: str, path: Path | None = None) -> tuple[YamlD
             what = f"{error.context}, {what}"
         hint = _syntax_hint(text, line)
         return None, [Problem(display, line, col, f"YAML syntax error: {what}{hint}")]
-    except yaml.YAMLError as error:  # e.g. a reader error on control characters
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow: point at it
+        line = text.count("\n", 0, error.position) + 1
+        col = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        char = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "\0")
+        return None, [Problem(display, line, col, f"the character U+{char:04X} is not allowed in YAML; remove it")]
+    except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "mark", None)
         line = getattr(error, "line", None)
         if mark is not None:

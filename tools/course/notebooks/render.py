@@ -110,5 +110,14 @@ def demote_headings(body: str, offset: int) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + offset)}", body)
 
 
+_ID = re.compile(r'(\bid="|\bhref="#)(?!nb-)')
+
+
+def prefix_ids(body: str) -> str:
+    """Give the notebook's ids (and links to them) an ``nb-`` prefix: a notebook headed
+    "The logit lens" must not reuse the id of the page's own heading of that name."""
+    return _ID.sub(lambda m: m.group(1) + "nb-", body)
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]

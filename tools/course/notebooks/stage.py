@@ -151,7 +151,7 @@ class NotebookStage:
         if name not in self._results:
             raise KeyError(f"notebook '{name}' has not been run in this build (available: {', '.join(self._results)})")
         return render.embed(
-            render.demote_headings(self._rendered_body(name), heading_offset),
+            render.prefix_ids(render.demote_headings(self._rendered_body(name), heading_offset)),
             name=name,
             css_href=get_relative_url(self.uri("notebook.css"), page_url),
             colab_href=colab.colab_url(self.repo_url, self.colab_branch, name, self.site_dir),

@@ -1,0 +1,167 @@
+"""Building the real course: cold (notebooks executed, empty cache) against warm rebuilds (nothing
+changed, a prose edit, a code edit of one notebook), our plugin's overhead against a plain
+``mkdocs build`` of the same pages, and the weight of each page kind.
+
+    python -m bench                 # every benchmark (BENCH_RUNS=3 runs each by default)
+    python -m bench.bench_build
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from bench.report import RUNS, build, copy_course, median, publish, set_cache_dir, table
+
+# Page kinds by where they are in the site (first match wins).
+KINDS = [
+    ("home", r"index\.html"),
+    ("schedule", r"schedule/index\.html"),
+    ("session", r"schedule/[^/]+/index\.html"),
+    ("talks index", r"talks/index\.html"),
+    ("talk", r"talks/[^/]+/[^/]+/index\.html"),
+    ("episodes index", r"episodes/index\.html"),
+    ("episode", r"episodes/[^/]+/index\.html"),
+    ("readings", r"readings/index\.html"),
+    ("paper", r"papers/[^/]+/index\.html"),
+    ("sign-ups", r"presentations/index\.html"),
+    ("syllabus", r"syllabus/index\.html"),
+]
+
+
+def _notebook(project: Path) -> Path | None:
+    used = re.findall(r"(?m)^\s+notebook: *([\w-]+)", (project / "readings" / "schedule.yml").read_text(encoding="utf-8"))
+    return project / "content" / "notebooks" / f"{used[0]}.py" if used else None
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def rebuilds(project: Path, cache: Path) -> dict[str, float]:
+    """Median seconds of each kind of build."""
+    notebook = _notebook(project)
+    prose = notebook or sorted((project / "content" / "schedule").glob("*.md"))[0]
+    times: dict[str, list[float]] = {"cold": [], "warm": [], "prose": [], "code": []}
+    for _ in range(RUNS):
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(project / "site", ignore_errors=True)
+        times["cold"].append(build(project))
+    for _ in range(RUNS):
+        times["warm"].append(build(project))
+    for i in range(RUNS):
+        _append(prose, f"\n# %% [markdown]\n# A prose edit ({i}).\n" if notebook else f"\nA prose edit ({i}).\n")
+        times["prose"].append(build(project))
+    if notebook is not None:
+        for i in range(RUNS):
+            _append(notebook, f"\n# %%\nbench_edit = {i}\n")
+            times["code"].append(build(project))
+    return {kind: median(values) for kind, values in times.items() if values}
+
+
+def plain_project(project: Path, dest: Path) -> Path:
+    """The pages the plugin generates, written out as plain Markdown, in a project without our plugin."""
+    from course.data.load import Layout, load_course_data
+    from course.plugin import ASSET_PREFIX, ASSETS, EXTRA_CSS, EXTRA_JS, THEME_OVERRIDES
+    from course.render.env import SiteContext
+    from course.site import generate
+
+    docs = project / "content"
+    names = sorted(p.stem for p in (docs / "notebooks").glob("*.py"))
+    data = load_course_data(Layout(project, notebooks_dir="content/notebooks"), names)
+    hand = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in docs.rglob("*.md")}
+    shutil.rmtree(dest, ignore_errors=True)
+    (dest / "content").mkdir(parents=True)
+    for src, text in hand.items():
+        target = dest / "content" / src
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for file in generate(data, SiteContext(site_url="https://example.org/", hand_written=hand)):
+        target = dest / "content" / file.src
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.content if isinstance(file.content, bytes) else file.content.encode("utf-8"))
+    shutil.copytree(ASSETS, dest / "content" / ASSET_PREFIX)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"(?m)^  - course:?\n(      .*\n)*", "", config)
+    config = config.replace("theme:\n", f"theme:\n  custom_dir: {THEME_OVERRIDES}\n", 1)
+    config += "extra_css: [" + ", ".join(ASSET_PREFIX + c for c in EXTRA_CSS) + "]\n"
+    config += "extra_javascript: [" + ", ".join(ASSET_PREFIX + j for j in EXTRA_JS) + "]\n"
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return dest
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") == "stylesheet" or tag in ("script", "img"):
+            ref = attrs.get("href") or attrs.get("src")
+            if ref and not urlsplit(ref).scheme:
+                self.refs.append(ref)
+
+
+def weights(site: Path) -> list[list[str]]:
+    """Per page kind: pages, median HTML size (raw and gzip), and the first visit with its CSS, JS and images."""
+    by_kind: dict[str, list[tuple[int, int, int]]] = {}
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site).as_posix()
+        kind = next((name for name, pattern in KINDS if re.fullmatch(pattern, relative)), None)
+        if kind is None:
+            continue
+        html = path.read_bytes()
+        refs = _Refs()
+        refs.feed(html.decode("utf-8"))
+        assets = {(site / urlsplit(urljoin(relative, r)).path).resolve() for r in refs.refs}
+        total = len(html) + sum(a.stat().st_size for a in assets if a.is_file())
+        by_kind.setdefault(kind, []).append((len(html), len(gzip.compress(html)), total))
+    rows = []
+    for kind, _ in KINDS:
+        if kind in by_kind:
+            sizes = by_kind[kind]
+            rows.append([kind, str(len(sizes)), f"{median(s[0] for s in sizes) / 1e3:.0f} kB", f"{median(s[1] for s in sizes) / 1e3:.0f} kB",
+                         f"{median(s[2] for s in sizes) / 1e3:.0f} kB"])
+    return rows
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-build-"))
+    try:
+        project = copy_course(work / "course")
+        cache = work / "cache"
+        set_cache_dir(project, cache)
+        notebooks = len(re.findall(r"(?m)^\s+notebook:", (project / "readings" / "schedule.yml").read_text(encoding="utf-8")))
+        t = rebuilds(project, cache)
+        plain = plain_project(project, work / "plain")
+        t["plain"] = median(build(plain, strict=False) for _ in range(RUNS))
+        t["plugin"] = median(build(project) for _ in range(RUNS))
+        rows = [["cold: empty cache, notebooks executed", f"{t['cold']:.1f} s", "1.00"],
+                ["warm: nothing changed", f"{t['warm']:.1f} s", f"{t['warm'] / t['cold']:.2f}"],
+                ["after a prose edit" + (" (notebook Markdown cell)" if "code" in t else " (lecture notes)"), f"{t['prose']:.1f} s", f"{t['prose'] / t['cold']:.2f}"]]
+        if "code" in t:
+            rows.append(["after a code edit of one notebook", f"{t['code']:.1f} s", f"{t['code'] / t['cold']:.2f}"])
+        builds = table(["build", "median", "ratio to cold"], rows)
+        overhead = table(["build of the same pages", "median", "ratio"],
+                         [["plain mkdocs build (pages pre-generated, no plugin)", f"{t['plain']:.1f} s", "1.00"],
+                          ["with the course plugin (warm cache)", f"{t['plugin']:.1f} s", f"{t['plugin'] / t['plain']:.2f}"]])
+        kinds = table(["page kind", "pages", "HTML", "HTML gzip", "first visit (HTML + CSS + JS + images)"], weights(project / "site"))
+        print(f"The real course ({notebooks} sessions with notebooks), median of {RUNS} runs each:\n")
+        for text in (builds, overhead, kinds):
+            print(text + "\n")
+        publish("build", "Building the course",
+                f"The default course, {notebooks} of its sessions with an executed notebook.\n\n{builds}\n\n"
+                f"Our plugin against a plain `mkdocs build` of the pages it generates:\n\n{overhead}")
+        publish("weight", "Weight of each page kind", kinds)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

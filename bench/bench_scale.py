@@ -1,0 +1,74 @@
+"""A synthetic course at scale: 1,000 and 5,000 papers with 500 sessions, built with ``mkdocs build``.
+
+The build time must grow linearly with the number of pages: the time per page of the large course is
+compared with the small one's (a ratio near 1 is linear; a quadratic step would show as ~5).
+
+    python -m bench.bench_scale
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from bench.bench_bibliography import generate
+from bench.report import RUNS, build, copy_course, median, publish, table
+
+SESSIONS = 500
+SIZES = [1000, 5000]
+LINEAR_LIMIT = 1.5  # per-page time of the large course over the small one's
+
+
+def synthetic_course(dest: Path, papers: int, sessions: int = SESSIONS, seed: int = 598) -> tuple[Path, int]:
+    """The default course with a generated papers.bib and its schedule extended to ``sessions`` sessions."""
+    rng = random.Random(seed)
+    project = copy_course(dest, notebooks=False)
+    bib = generate(papers)
+    (project / "papers.bib").write_text(bib, encoding="utf-8")
+    keys = re.findall(r"(?m)^@(?!string|proceedings)\w+\{([^,\s]+),", bib)
+    course = project / "readings" / "course.yml"
+    text = course.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(  end: )\d{4}-\d{2}-\d{2}", r"\g<1>2031-12-19", text, count=1)  # room for the sessions
+    text = re.sub(r"(?m)^  days: \[.*\]", "  days: [Mon, Tue, Wed, Thu, Fri]", text, count=1)
+    course.write_text(text, encoding="utf-8")
+    parts = re.findall(r"(?m)^  - id: ([\w-]+)", text[text.index("\noutline:"):])
+    schedule = project / "readings" / "schedule.yml"
+    text = schedule.read_text(encoding="utf-8")
+    existing = len(re.findall(r"(?m)^  - id: ", text[text.index("\nsessions:"):]))
+    extra = []
+    for i in range(sessions - existing):
+        readings = ", ".join(rng.sample(keys, 3))
+        extra.append(f"  - id: synthetic-{i}\n    title: Synthetic session {i}\n    part: {rng.choice(parts)}\n"
+                     f"    summary: A generated session for the scale benchmark.\n    readings: [{readings}]\n")
+    schedule.write_text(text.rstrip() + "\n" + "".join(extra), encoding="utf-8")
+    return project, len(keys)
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    try:
+        rows, per_page = [], {}
+        for size in SIZES:
+            project, papers = synthetic_course(work / f"course-{size}", size)
+            seconds = median(build(project, strict=False) for _ in range(RUNS))
+            pages = sum(1 for _ in (project / "site").rglob("*.html"))
+            per_page[size] = seconds / pages
+            rows.append([f"{papers:,} papers, {SESSIONS} sessions", f"{pages:,}", f"{seconds:.1f} s", f"{per_page[size] * 1e3:.1f} ms"])
+            shutil.rmtree(project)
+        growth = per_page[SIZES[-1]] / per_page[SIZES[0]]
+        verdict = "linear" if growth < LINEAR_LIMIT else "NOT LINEAR"
+        summary = (f"Time per page, {SIZES[-1]:,} papers over {SIZES[0]:,}: {growth:.2f} "
+                   f"(1.0 is linear; under {LINEAR_LIMIT} passes): {verdict}.")
+        result = table(["synthetic course", "pages", "build (median)", "per page"], rows)
+        print(f"Median of {RUNS} runs each:\n\n{result}\n\n{summary}")
+        publish("scale", "A course at scale", f"Generated courses (BibTeX as Zotero exports it, {SESSIONS} sessions):\n\n"
+                f"{result}\n\n{summary}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""The knowledge base in a built site: paper pages, backlinks, the readings page, downloads and search."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from bs4 import BeautifulSoup
+
+from course.bibliography import load_bibliography
+from course.data.load import Layout, load_course_data
+from course.render import urls
+from conftest import ROOT, build_site, copy_project
+
+
+def soup(site: Path, src: str) -> BeautifulSoup:
+    return BeautifulSoup((site / urls.page_url(src) / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def backlinks(page: BeautifulSoup) -> list[tuple[str, str]]:
+    return [(a.get_text(" ", strip=True), a["href"]) for a in page.select(".cs-backlinks a")]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_course_data(Layout(ROOT), None)
+
+
+def test_attention_is_all_you_need_links_to_the_sessions_that_read_it(built_site, data):
+    page = soup(built_site, urls.paper_page("vaswani2017attention"))
+    assert page.h1.get_text(strip=True).rstrip("¶") == "Attention Is All You Need"
+    readings = [s for s in data.sessions if "vaswani2017attention" in s.entry.readings]
+    assert readings
+    links = backlinks(page)
+    for session in readings:
+        href = f"../../schedule/{session.id}/"
+        assert any(text.startswith(f"Reading for session {session.number}: {session.title} (") and h == href
+                   for text, h in links), (session.id, links)
+    assert any("talk" in text for text, _ in links)  # CS25 talks recommend it too
+
+
+def test_induction_heads_page_names_the_axrp_episode_and_timestamps(built_site, data):
+    page = soup(built_site, urls.paper_page("olsson2022context"))
+    links = backlinks(page)
+    assert ("Discussed in AXRP episode 19 at 1:59:42 (\u201cInduction heads\u201d)", "../../episodes/axrp-19/#t-015942") in links
+    assert any(text.startswith("Discussed in AXRP episode 19 at 2:11:05") and href == "../../episodes/axrp-19/#t-021105"
+               for text, href in links)
+    session = next(s for s in data.sessions if "olsson2022context" in s.entry.readings)
+    assert any(href == f"../../schedule/{session.id}/" and text.startswith(f"Reading for session {session.number}:")
+               for text, href in links)
+    kinds = [li["class"][1] for li in page.select(".cs-backlinks li")]
+    assert kinds.index("cs-backlink--reading") < kinds.index("cs-backlink--episode")
+
+
+def test_paper_page_content(built_site):
+    page = soup(built_site, urls.paper_page("olsson2022context"))
+    citation = page.select_one(".cs-citation").get_text(" ", strip=True)
+    assert citation.startswith("Catherine Olsson, Nelson Elhage, Neel Nanda,") and "et al. (2022)." in citation
+    assert [a.get_text() for a in page.select(".cs-paper-links a")] == ["arXiv", "PDF", "URL"]
+    assert page.select_one(".cs-link--arxiv")["href"] == "https://arxiv.org/abs/2209.11895"
+    assert [a.get_text() for a in page.select(".cs-paper-topics a")] == ["interpretability", "circuits", "induction-heads"]
+    assert page.select_one(".cs-paper-topics a")["href"] == "../../readings/#topic-interpretability"
+    assert "Induction heads" in page.select_one(".cs-abstract").get_text()
+    related = [a["href"] for a in page.select(".cs-related a")]
+    assert related[0] == "../elhage2021mathematical/" and 1 < len(related) <= 5
+    assert page.select_one(".cs-related li .cs-shared").get_text() == "(shared: interpretability, circuits, induction-heads)"
+    bibtex = page.select_one("pre#bibtex-olsson2022context").get_text()
+    assert bibtex.startswith("@article{olsson2022context,") and bibtex.rstrip().endswith("}")
+    assert page.select_one('button[data-copy-target="bibtex-olsson2022context"]') is not None
+    assert page.select_one("#bibtex-olsson2022context-needs") is None
+    attention = soup(built_site, urls.paper_page("vaswani2017attention"))
+    assert attention.select_one("pre#bibtex-vaswani2017attention").get_text().startswith("@inproceedings{vaswani2017attention,")
+    assert attention.select_one("pre#bibtex-vaswani2017attention-needs").get_text() == (
+        '@string{neurips = "Advances in Neural Information Processing Systems"}\n')
+
+
+def test_notes_are_appended_as_a_section(built_site):
+    page = soup(built_site, urls.paper_page("vaswani2017attention"))
+    headings = [(h.name, h.get_text(strip=True).rstrip("¶")) for h in page.select("article h2, article h3")]
+    notes = headings.index(("h2", "Notes"))
+    assert headings[notes + 1] == ("h3", "Study notes: Attention Is All You Need (Vaswani et al., 2017)")
+    assert notes == len(headings) - 2
+    assert "scaled dot-product attention" in page.select("article p")[-1].get_text()
+
+
+def test_readings_page(built_site, data):
+    page = soup(built_site, urls.READINGS)
+    bib = data.bibliography
+    start = [a["href"] for a in page.select(".cs-start-list .cs-entry-title")]
+    assert start == [f"../papers/{urls.paper_slug(i.key)}/" for i in data.course.materials.items]
+    assert page.select_one(".cs-start-list .cs-badge").get_text() == "Start here"
+    listed = {a["href"] for a in page.select(".cs-topic-block .cs-entry-title")}
+    assert listed == {f"../papers/{p.slug}/" for p in bib.papers.values()}
+    for topic in bib.topics:
+        block = page.select_one(f'.cs-topic-block[data-topic="{topic.slug}"]')
+        assert page.find(id=f"topic-{topic.slug}").name == "h2"
+        assert [a["href"] for a in block.select(".cs-entry-title")] == [f"../papers/{urls.paper_slug(k)}/" for k in topic.keys]
+        assert all(topic.slug in li["data-topics"].split() for li in block.select(".cs-entry"))
+    chips = page.select(".cs-topic-filter .cs-topic-chip")
+    assert [c["href"] for c in chips] == [f"#topic-{t.slug}" for t in bib.topics]  # links without JavaScript
+    entry = page.select_one('.cs-topic-block[data-topic="attention"] .cs-entry a[href="../papers/vaswani2017attention/"]').parent.parent
+    assert entry.select_one(".cs-entry-authors").get_text() == "Ashish Vaswani, Noam Shazeer, Niki Parmar, et al."
+    assert entry.select_one(".cs-entry-year").get_text() == "2017"
+    assert entry.select_one(".cs-entry-venue").get_text() == "Advances in Neural Information Processing Systems"
+    assert [a.get_text() for a in entry.select(".cs-link")] == ["arXiv", "PDF"]
+    targets = {b["data-copy-target"] for b in page.select("button.cs-copy")}
+    assert targets == {f"bibtex-{p.slug}" for p in bib.papers.values()}
+    assert all(page.find("pre", id=t) for t in targets)
+    assert page.select_one(".cs-bibtex-store").has_attr("data-search-exclude")
+
+
+def test_bibtex_downloads(built_site, data):
+    whole = bibtexparser.parse_string((built_site / "readings/papers.bib").read_text(encoding="utf-8"))
+    assert not whole.failed_blocks
+    assert [e.key for e in whole.entries] == list(data.bibliography.papers)
+    attention = (built_site / "readings/topics/attention.bib").read_text(encoding="utf-8")
+    assert attention.startswith('@string{neurips = "Advances in Neural Information Processing Systems"}')
+    parsed, problems = load_bibliography(built_site / "readings/topics/attention.bib", "attention.bib")
+    assert problems == [] and set(parsed.keys()) == set(next(t for t in data.bibliography.topics if t.slug == "attention").keys)
+    page = soup(built_site, urls.READINGS)
+    assert page.select_one('.cs-topic-block[data-topic="attention"] a[download]')["href"] == "topics/attention.bib"
+
+
+def test_search_finds_papers_by_author_title_and_topic(built_site):
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    docs = [d for d in index["docs"] if d["location"].startswith("papers/olsson2022context/")]
+    text = " ".join(re.sub(r"<[^>]+>", " ", d["title"] + " " + d["text"]) for d in docs)
+    assert "In-context Learning and Induction Heads" in docs[0]["title"]
+    for needle in ("Catherine Olsson", "Neel Nanda", "induction-heads", "circuits", "Transformer Circuits Thread"):
+        assert needle in text, needle
+
+
+# --- a site built from hostile data, with a hand-written page that cites papers --------------------
+
+HOSTILE = textwrap.dedent(r"""
+    @misc{hostile2024,
+      author = {<script>alert(1)</script> and M{\"u}ller, J{\"o}rg},
+      title = {[x](javascript:alert(1)) <img src=x onerror=alert(1)> [@vaswani2017attention] {: onclick=alert(1)}},
+      year = 2024,
+      url = {javascript:alert(1)},
+      doi = {10.1000/"><script>},
+      abstract = {Cites [@nokey] and has <b>tags</b>, `code` and $x^2$.},
+      keywords = {interpretability, {\'E}valuation \& <Tests>},
+    }
+    """)
+GUIDE = "---\ntitle: Reading guide\n---\n\n# Reading guide\n\nStart with induction heads [@olsson2022context; @hostile2024].\n"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("hostile") / "course")
+    with (project / "papers.bib").open("a", encoding="utf-8") as bib:
+        bib.write(HOSTILE)
+    (project / "content" / "guide.md").write_text(GUIDE, encoding="utf-8")
+    return build_site(project)
+
+
+def test_hostile_bib_data_stays_text(hostile_site):
+    page = soup(hostile_site, urls.paper_page("hostile2024"))
+    article = page.select_one("article")
+    assert article.h1.get_text(strip=True).rstrip("¶") == (  # braces are BibTeX's: they go
+        "[x](javascript:alert(1)) <img src=x onerror=alert(1)> [@vaswani2017attention] : onclick=alert(1)")
+    assert not article.find_all(["script", "img"])
+    assert not [attr for tag in page.find_all(True) for attr in tag.attrs if attr.startswith("on")]
+    assert all(not a.get("href", "").lower().startswith("javascript") for a in page.find_all("a"))
+    assert [a.get_text() for a in article.select(".cs-paper-links a")] == []  # bad URL and DOI dropped
+    assert article.select_one(".cs-citation .cs-cite-authors").get_text() == "<script>alert(1)</script> and Jörg Müller"
+    assert article.select_one(".cs-abstract").get_text(strip=True) == "Cites [@nokey] and has <b>tags</b>, `code` and $x^2$."
+    assert [a.get_text() for a in article.select(".cs-paper-topics a")] == ["interpretability", "Évaluation & <Tests>"]
+    assert article.select(".cs-paper-topics a")[1]["href"] == "../../readings/#topic-evaluation-tests"
+    assert (hostile_site / "readings/topics/evaluation-tests.bib").exists()
+
+
+def test_citations_in_a_hand_written_page_make_backlinks(hostile_site):
+    guide = soup(hostile_site, "guide.md")
+    assert guide.select_one(".cs-cite").get_text() == "(Olsson et al. 2022; <script>alert(1)</script> and Müller 2024)"
+    assert guide.select(".cs-cite a")[1]["title"] == (
+        "[x](javascript:alert(1)) <img src=x onerror=alert(1)> [@vaswani2017attention] : onclick=alert(1)")
+    assert all(not a.get("href", "").lower().startswith("javascript") for a in guide.find_all("a"))
+    assert not guide.select("article img") and not [a for t in guide.find_all(True) for a in t.attrs if a.startswith("on")]
+    assert [li["id"] for li in guide.select(".cs-references li")] == ["ref-hostile2024", "ref-olsson2022context"]
+    olsson = soup(hostile_site, urls.paper_page("olsson2022context"))
+    assert ("Cited on the page \u201cReading guide\u201d", "../../guide/#cite-olsson2022context") in backlinks(olsson)
+    assert guide.find(id="cite-olsson2022context") is not None
