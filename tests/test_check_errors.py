@@ -91,3 +91,11 @@ def test_mkdocs_build_fails_with_the_same_messages_and_no_traceback(project):
     output = result.stdout + result.stderr
     assert f"readings/schedule.yml:{line_of(schedule, 'sumary:')}:5: unknown key 'sumary'; did you mean 'summary'?" in output
     assert "Traceback" not in output
+
+
+def test_the_repository_itself_is_valid(capsys):
+    """The shipped course, notebooks included: every `notebook:` names a file that exists."""
+    from conftest import ROOT
+
+    code, lines, _ = check(ROOT, capsys)
+    assert code == 0, lines

@@ -56,9 +56,11 @@ def repeated_tokens(batch_size: int, half: int, vocab_size: int, generator: torc
 def training_batch(
     batch_size: int, half: int, length: int, vocab_size: int, generator: torch.Generator | None = None
 ) -> Tensor:
-    """Random filler, then a random segment of ``half`` tokens twice: (batch, length)."""
-    filler = torch.randint(0, vocab_size, (batch_size, length - 2 * half), generator=generator)
-    return torch.cat([filler, repeated_tokens(batch_size, half, vocab_size, generator)], dim=1)
+    """A random segment of ``half`` tokens, repeated until the sequence is ``length``
+    tokens long: (batch, length). Every token after the first segment can be
+    predicted by induction."""
+    segment = torch.randint(0, vocab_size, (batch_size, half), generator=generator)
+    return segment.repeat(1, -(-length // half))[:, :length]
 
 
 def per_token_loss(model: GPT, tokens: Tensor) -> Tensor:

@@ -1,0 +1,205 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Activation patching: which heads cause the behaviour?
+#
+# Looking at attention patterns tells us what a head *attends to*; it does not tell
+# us whether the model's output *depends* on that head. **Activation patching**
+# answers the causal question with an experiment:
+#
+# 1. Run the model on a **clean** input, where it behaves (here: predicts the repeated
+#    half of a sequence), and store every activation.
+# 2. Run it on a **corrupted** input that differs in a way that breaks the behaviour.
+# 3. Run the corrupted input again, but replace one component's activation with its
+#    value from the clean run. If the behaviour comes back, that component carries the
+#    information that matters.
+#
+# The idea comes from causal mediation analysis (Vig et al. 2020) and was popularised
+# as *causal tracing* by Meng et al. (2022, the ROME paper); Wang et al. (2022) used it
+# to find the indirect-object-identification circuit in GPT-2 small. Zhang and Nanda
+# (2023) and Heimersheim and Nanda (2024) discuss how to choose the corruption and the
+# metric; we follow their advice to use a graded metric (log-probabilities) rather
+# than accuracy.
+#
+# We patch the two-layer attention-only model from the induction-heads notebook.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+import lab
+from lab.induction import INDUCTION_MODEL, induction_model, induction_scores, previous_token_scores, repeated_tokens
+
+lab.notebook_setup(seed=0)
+
+# %% [markdown]
+# ## The model and the two inputs
+#
+# `induction_model()` loads the trained model from the shared artifact cache (or
+# trains it, in about half a minute, if no notebook has yet).
+#
+# * **Clean**: $H$ random tokens, then the same $H$ tokens again. The model predicts
+#   the second half almost perfectly.
+# * **Corrupted**: the *first* half replaced by other random tokens, the second half
+#   unchanged. The tokens at the positions we score are identical in both runs; only
+#   the earlier context differs, so the model has nothing to copy from and must guess.
+#
+# The metric is the log-probability of the correct next token (the clean sequence's
+# next token), averaged over the second half's predictions.
+
+# %%
+model, _ = induction_model()
+cfg = model.cfg
+H = INDUCTION_MODEL["half_range"][1]
+n_examples = 200
+g = torch.Generator().manual_seed(123)
+clean = repeated_tokens(n_examples, H, cfg.vocab_size, g)
+corrupted = clean.clone()
+corrupted[:, :H] = torch.randint(0, cfg.vocab_size, (n_examples, H), generator=g)
+print("clean     :", clean[0].tolist())
+print("corrupted :", corrupted[0].tolist())
+
+
+def repeat_logprob(logits: torch.Tensor) -> float:
+    """Mean log-probability of the clean next token over the repeated half's
+    predictions (positions H .. 2H-2 predict tokens H+1 .. 2H-1)."""
+    logprobs = logits.log_softmax(dim=-1)[:, H:-1]  # (batch, H - 1, vocab)
+    targets = clean[:, H + 1 :]
+    return logprobs.gather(-1, targets[..., None]).mean().item()
+
+
+with torch.no_grad():
+    clean_logits, clean_cache = model.run_with_cache(clean)
+    corrupted_logits = model(corrupted)
+clean_score, corrupted_score = repeat_logprob(clean_logits), repeat_logprob(corrupted_logits)
+print(f"clean run:     mean log p(correct) = {clean_score:.3f}")
+print(f"corrupted run: mean log p(correct) = {corrupted_score:.3f}   (uniform guessing: {-np.log(cfg.vocab_size):.3f})")
+assert clean_score - corrupted_score > 2, "the corruption should break the behaviour"
+
+# %% [markdown]
+# ## Patching one head at a time
+#
+# `model.run_with_patches(tokens, {name: fn})` runs the model and replaces the
+# activation called `name` by `fn(activation)`. The activation
+# `blocks.{l}.attn.head_out` has shape (batch, position, head, d_model): each head's
+# contribution to the residual stream. Our patch overwrites one head's slice with the
+# clean run's value at every position and leaves the other heads alone.
+#
+# We report the **recovered fraction**
+# $$\frac{\text{patched} - \text{corrupted}}{\text{clean} - \text{corrupted}},$$
+# 0 when patching changes nothing and 1 when it restores the clean behaviour.
+
+
+# %%
+def patch_head(layer: int, head: int, source: dict):
+    clean_out = source[f"blocks.{layer}.attn.head_out"]
+
+    def fn(head_out: torch.Tensor) -> torch.Tensor:
+        patched = head_out.clone()
+        patched[:, :, head] = clean_out[:, :, head]
+        return patched
+
+    return {f"blocks.{layer}.attn.head_out": fn}
+
+
+def recovered(patches: dict) -> float:
+    with torch.no_grad():
+        logits = model.run_with_patches(corrupted, patches)
+    return (repeat_logprob(logits) - corrupted_score) / (clean_score - corrupted_score)
+
+
+recovery = np.array([[recovered(patch_head(l, h, clean_cache)) for h in range(cfg.n_heads)] for l in range(cfg.n_layers)])
+with torch.no_grad():
+    induction = torch.stack([induction_scores(clean_cache[f"blocks.{l}.attn.pattern"]) for l in range(cfg.n_layers)])
+    previous = torch.stack([previous_token_scores(clean_cache[f"blocks.{l}.attn.pattern"]) for l in range(cfg.n_layers)])
+
+print(" head | recovered | induction score | previous-token score")
+for l in range(cfg.n_layers):
+    for h in range(cfg.n_heads):
+        print(f" {l}.{h}  |   {recovery[l, h]:6.3f}  |      {induction[l, h]:.2f}       |        {previous[l, h]:.2f}")
+
+# %%
+fig, ax = plt.subplots()
+labels = [f"{l}.{h}" for l in range(cfg.n_layers) for h in range(cfg.n_heads)]
+colours = [f"C{l}" for l in range(cfg.n_layers) for _ in range(cfg.n_heads)]
+ax.bar(labels, recovery.ravel(), color=colours)
+ax.axhline(0, color="0.3", lw=0.8)
+ax.axhline(1, color="0.3", lw=0.8, ls="--")
+ax.set(xlabel="head (layer.head)", ylabel="recovered fraction", title="Patching one head from the clean run")
+plt.show()
+
+# %% [markdown]
+# The headline: patching a single **layer-1** head recovers more of the clean
+# behaviour than patching any layer-0 head. We assert it.
+
+# %%
+best_layer1 = recovery[1].max()
+assert best_layer1 > recovery[0].max(), f"a layer-1 head should recover most: layer 1 best {best_layer1:.2f}, layer 0 best {recovery[0].max():.2f}"
+print(f"best layer-1 head recovers {best_layer1:.0%}; best layer-0 head recovers {recovery[0].max():.0%}")
+print(f"all layer-1 heads together: {recovered({'blocks.1.attn.head_out': lambda a: clean_cache['blocks.1.attn.head_out']}):.0%}")
+
+# %% [markdown]
+# **Why layer 0 recovers so little.** The layer-1 induction heads read their *values*
+# (what they copy) from the residual stream at the attended position, and in the
+# corrupted run those positions hold the wrong tokens. Patching a layer-0 head fixes
+# only what that head wrote; the induction head then finds the right positions but
+# copies corrupted tokens. Patching a layer-1 head's output, in contrast, hands the
+# model the finished answer. Denoising a single component can only show what is
+# *sufficient* downstream of the corruption; it underrates components that act
+# jointly with others.
+#
+# ## Patching the other way: noising
+#
+# The mirror experiment runs the **clean** input and patches in one head's output
+# from the **corrupted** run. Now a large drop means the head is *necessary*. We
+# report the fraction of the clean behaviour that is lost.
+
+
+# %%
+with torch.no_grad():
+    _, corrupted_cache = model.run_with_cache(corrupted)
+
+
+def lost(patches: dict) -> float:
+    with torch.no_grad():
+        logits = model.run_with_patches(clean, patches)
+    return (clean_score - repeat_logprob(logits)) / (clean_score - corrupted_score)
+
+
+damage = np.array([[lost(patch_head(l, h, corrupted_cache)) for h in range(cfg.n_heads)] for l in range(cfg.n_layers)])
+fig, ax = plt.subplots()
+x = np.arange(len(labels))
+ax.bar(x - 0.2, recovery.ravel(), width=0.4, label="denoising: recovered")
+ax.bar(x + 0.2, damage.ravel(), width=0.4, label="noising: lost")
+ax.set_xticks(x, labels)
+ax.axhline(0, color="0.3", lw=0.8)
+ax.set(xlabel="head (layer.head)", ylabel="fraction of the clean-corrupted gap", title="Sufficiency and necessity per head")
+ax.legend(fontsize=8)
+plt.show()
+for l in range(cfg.n_layers):
+    print(f"layer {l}: lost when noised " + "  ".join(f"{l}.{h}: {damage[l, h]:.2f}" for h in range(cfg.n_heads)))
+
+# %% [markdown]
+# Noising tells a different story for layer 0: a head that recovers little on its own
+# can still be necessary, because the layer-1 heads build their keys from what it
+# writes (K-composition, Elhage et al. 2021). The two directions answer different
+# questions, which is why Heimersheim and Nanda (2024) recommend reporting which one
+# was used.
+#
+# **Exercises.** (1) Patch only the first-half positions of a layer-0 head, then
+# only the second-half positions: where does its contribution matter? (2) Use the
+# other corruption (keep the first half, replace the second half by new tokens) and
+# a metric that still makes sense for it. (3) Patch `blocks.1.attn.pattern` instead of
+# `head_out`: which part of an induction head (where it looks or what it moves)
+# carries the effect?
