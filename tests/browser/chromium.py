@@ -8,6 +8,7 @@ dialogs and every request to a host other than the local server.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import re
@@ -75,6 +76,14 @@ def chromium():
     require_chromium()
     from playwright.sync_api import sync_playwright
 
+    # Tests of the notebook engine (nbclient) in the same pytest worker can leave an event loop
+    # marked as running on this thread; Playwright's sync API then refuses to start.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        asyncio.events._set_running_loop(None)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
