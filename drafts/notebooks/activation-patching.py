@@ -88,6 +88,11 @@ print(f"corrupted run: mean log p(correct) = {corrupted_score:.3f}   (uniform gu
 assert clean_score - corrupted_score > 2, "the corruption should break the behaviour"
 
 # %% [markdown]
+# The corrupted run does even worse than guessing uniformly: the model still bets
+# confidently on some continuation, now the wrong one. The gap between the two runs
+# is what patching can recover.
+
+# %% [markdown]
 # ## Patching one head at a time
 #
 # `model.run_with_patches(tokens, {name: fn})` runs the model and replaces the
@@ -146,15 +151,17 @@ plt.show()
 # %%
 best_layer1 = recovery[1].max()
 assert best_layer1 > recovery[0].max(), f"a layer-1 head should recover most: layer 1 best {best_layer1:.2f}, layer 0 best {recovery[0].max():.2f}"
-print(f"best layer-1 head recovers {best_layer1:.0%}; best layer-0 head recovers {recovery[0].max():.0%}")
-print(f"all layer-1 heads together: {recovered({'blocks.1.attn.head_out': lambda a: clean_cache['blocks.1.attn.head_out']}):.0%}")
+all_layer1 = recovered({"blocks.1.attn.head_out": lambda a: clean_cache["blocks.1.attn.head_out"]})
+assert all_layer1 > 0.9, f"patching all of layer 1 should restore the clean behaviour, got {all_layer1:.2f}"
+print(f"best layer-1 head recovers {best_layer1:.1%}; best layer-0 head recovers {recovery[0].max():.1%}")
+print(f"all layer-1 heads together: {all_layer1:.0%}")
 
 # %% [markdown]
 # **Why layer 0 recovers so little.** The layer-1 induction heads read their *values*
 # (what they copy) from the residual stream at the attended position, and in the
 # corrupted run those positions hold the wrong tokens. Patching a layer-0 head fixes
-# only what that head wrote; the induction head then finds the right positions but
-# copies corrupted tokens. Patching a layer-1 head's output, in contrast, hands the
+# only what that head wrote: at best the induction heads then find the right
+# positions, but what they copy from there is still corrupted. Patching a layer-1 head's output, in contrast, hands the
 # model the finished answer. Denoising a single component can only show what is
 # *sufficient* downstream of the corruption; it underrates components that act
 # jointly with others.
@@ -189,14 +196,23 @@ ax.legend(fontsize=8)
 plt.show()
 for l in range(cfg.n_layers):
     print(f"layer {l}: lost when noised " + "  ".join(f"{l}.{h}: {damage[l, h]:.2f}" for h in range(cfg.n_heads)))
+most_necessary = np.unravel_index(damage.argmax(), damage.shape)
+print(f"most necessary head: {most_necessary[0]}.{most_necessary[1]} "
+      f"(previous-token score {previous[most_necessary].item():.2f}, recovered when denoised {recovery[most_necessary]:.2f})")
+assert most_necessary[0] == 0 and previous[most_necessary] > 0.3, "the most necessary head should be a layer-0 previous-token head"
+assert damage[1].max() < recovery[1].max(), "layer-1 heads should be more sufficient than necessary (redundancy)"
 
 # %% [markdown]
-# Noising tells a different story for layer 0: a head that recovers little on its own
-# can still be necessary, because the layer-1 heads build their keys from what it
-# writes (K-composition, Elhage et al. 2021). The two directions answer different
-# questions, which is why Heimersheim and Nanda (2024) recommend reporting which one
-# was used.
-#
+# Noising tells a different story. A layer-0 previous-token head that recovered
+# nothing when denoised is now the one whose loss hurts most: the layer-1 heads
+# build their keys from what it writes (K-composition, Elhage et al. 2021), so with
+# its corrupted output they can no longer find the earlier copy. Each layer-1 head,
+# in contrast, is sufficient to restore much of the behaviour but hardly necessary:
+# the model has several induction heads, and the others cover for the one we
+# corrupt. Denoising and noising answer different questions (roughly sufficiency and
+# necessity), which is why Heimersheim and Nanda (2024) ask that every patching
+# result say which one was used.
+
 # **Exercises.** (1) Patch only the first-half positions of a layer-0 head, then
 # only the second-half positions: where does its contribution matter? (2) Use the
 # other corruption (keep the first half, replace the second half by new tokens) and
