@@ -92,6 +92,7 @@ ax.plot(range(len(sparsities)), represented, "o-")
 ax.axhline(config.n_hidden, ls="--", color="0.5", label=f"hidden dimensions (m = {config.n_hidden})")
 ax.set_xticks(range(len(sparsities)), [str(S) for S in sparsities])
 ax.set(xlabel="feature sparsity S", ylabel="features with ||W_i|| > 0.5", title="Sparser features, more of them stored")
+ax.set_ylim(0, config.n_features + 0.5)
 ax.legend()
 plt.show()
 
@@ -149,8 +150,10 @@ plt.show()
 # $D^* = 1$, two features packed into each dimension (e.g. as an antipodal pair,
 # $W_j = -W_i$) give $D^* = 1/2$. Elhage et al. found that $D^*$ does not slide smoothly
 # but sticks at a few fractions (1, 3/4, 2/3, 1/2, 2/5, ...) that correspond to
-# geometric arrangements: pairs, triangles, pentagons, tetrahedra. With only one model
-# per sparsity we see the trend, not those plateaus.
+# geometric arrangements: pairs, triangles, pentagons, tetrahedra. Look for the value
+# 1/2 in the table below, and in the $W^\top W$ plots above for off-diagonal entries
+# near $-1$ (dark blue): two features stored as an antipodal pair, $W_j \approx -W_i$,
+# share one dimension, and the ReLU removes the negative interference.
 
 # %%
 dims_per_feature = config.n_hidden / (W**2).sum(dim=(1, 2))

@@ -55,3 +55,30 @@ def test_answer_logits_equal_the_full_forward_pass():
             param.normal_(0, 0.3)  # biases too, so the shortcut is tested on all terms
     tokens = modular_addition_split(p, 0.5).test_tokens
     torch.testing.assert_close(answer_logits(model, tokens), model(tokens)[:, -1, :p])
+
+
+def test_fan_in_init_scales_matrices_and_keeps_biases():
+    from lab.algorithmic import fan_in_init_
+
+    model = GPT(grokking_model_config(31, d_model=64, n_heads=4, d_mlp=256))
+    before = {n: p.clone() for n, p in model.named_parameters()}
+    fan_in_init_(model, torch.Generator().manual_seed(0))
+    params = dict(model.named_parameters())
+    assert abs(params["blocks.0.attn.W_Q"].std().item() - 64**-0.5) < 0.01
+    assert abs(params["blocks.0.attn.W_O"].std().item() - 16**-0.5) < 0.02
+    assert abs(params["blocks.0.mlp.W_out.weight"].std().item() - 256**-0.5) < 0.01
+    for name in ("blocks.0.attn.b_Q", "blocks.0.mlp.W_in.bias"):
+        assert torch.equal(params[name], before[name])
+
+
+def test_training_records_history_and_measure():
+    from lab.algorithmic import train_modular_addition
+
+    p = 7
+    torch.manual_seed(0)
+    model = GPT(grokking_model_config(p, d_model=16, n_heads=2, d_mlp=32))
+    split = modular_addition_split(p, 0.5)
+    history = train_modular_addition(model, split, steps=20, eval_every=10, measure=lambda m: 1.0, log=None)
+    assert history["step"] == [0, 10, 20]
+    assert history["measure"] == [1.0, 1.0, 1.0]
+    assert history["train_loss"][-1] < history["train_loss"][0]

@@ -32,3 +32,22 @@ def test_scores_on_ideal_heads():
     assert induction_scores(previous).item() == 0.0
     assert previous_token_scores(induction).item() == 0.0
     assert duplicate_token_scores(induction).item() == 0.0
+
+
+def test_training_batch_repeats_with_period_half():
+    from lab.induction import training_batch
+
+    tokens = training_batch(4, 3, 10, 50, torch.Generator().manual_seed(0))
+    assert tokens.shape == (4, 10)
+    assert torch.equal(tokens[:, 3:], tokens[:, :7])  # period 3
+
+
+def test_per_token_loss_and_half_losses_shapes():
+    from lab.gpt import GPT, GPTConfig
+    from lab.induction import half_losses, per_token_loss
+
+    model = GPT(GPTConfig(vocab_size=11, context_length=8, d_model=16, n_layers=1, n_heads=2, attn_only=True, layer_norm=False))
+    tokens = repeated_tokens(5, 4, 11, torch.Generator().manual_seed(0))
+    assert per_token_loss(model, tokens).shape == (5, 7)
+    first, repeat = half_losses(model, tokens)
+    assert first > 0 and repeat > 0

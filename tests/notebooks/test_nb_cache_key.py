@@ -85,3 +85,21 @@ def test_a_changed_library_version_is_named(nb_project):
     new = {**old, "packages": {"numpy": "numpy==0.1"}}
     assert cache_key(new) != cache_key(old)
     assert describe_change(old, new).startswith("numpy changed (numpy==")
+
+
+def test_only_the_modules_a_notebook_reaches_count(nb_project):
+    nb_project.write("lab/__init__.py", '"""The shared package; importing it loads no submodule."""\n')
+    nb_project.write("lab/util.py", "from .shapes import square\n\ndef double(x):\n    return 2 * x\n")
+    nb_project.write("lab/shapes.py", "from . import numbers\n\ndef square(x):\n    return x * x\n")
+    nb_project.write("lab/numbers.py", "ONE = 1\n")
+    nb_project.write("lab/unused.py", "import scipy\n")
+    nb_project.notebook("alpha", "# %%\nfrom lab.util import double\n")
+    nb_project.notebook("beta", "# %%\nfrom lab import numbers\nimport lab.unused\n")
+    _, alpha = key_of(nb_project, "alpha")
+    assert sorted(alpha["modules"]) == ["lab/__init__.py", "lab/numbers.py", "lab/shapes.py", "lab/util.py"]
+    assert list(alpha["packages"]) == []
+    _, beta = key_of(nb_project, "beta")
+    assert sorted(beta["modules"]) == ["lab/__init__.py", "lab/numbers.py", "lab/unused.py"]
+    before = key_of(nb_project, "alpha")[0]
+    nb_project.write("lab/unused.py", "import scipy  # edited\n")
+    assert key_of(nb_project, "alpha")[0] == before  # editing a module alpha never imports keeps its cache

@@ -41,3 +41,16 @@ def test_unknown_notebook(nb_project, capsys):
     assert capsys.readouterr().err.strip() == (
         "content/notebooks: no notebook named 'alpah' in content/notebooks; available: alpha"
     )
+
+
+def test_run_takes_the_site_url_from_mkdocs_yml(nb_project, capsys, caplog):
+    (nb_project.root / "mkdocs.yml").write_text(
+        "site_url: https://example.org/course/\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+        encoding="utf-8",
+    )
+    nb_project.notebook("alpha", "# %%\nimport lab\nprint(lab.double(2))\n")
+    assert main(["--root", str(nb_project.root), "notebooks", "run"]) == 0
+    download = (nb_project.cache_dir / "download" / "alpha.ipynb").read_text(encoding="utf-8")
+    assert "https://example.org/course/notebooks/" in download and "lab/__init__.py" in download
+    assert "set site_url" not in caplog.text

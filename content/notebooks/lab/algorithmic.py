@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -75,39 +76,67 @@ def grokking_model_config(p: int, d_model: int = 128, n_heads: int = 4, d_mlp: i
     )
 
 
+def fan_in_init_(model: GPT, generator: torch.Generator | None = None) -> GPT:
+    """Re-initialise every weight matrix with standard deviation 1 / sqrt(fan_in),
+    where fan_in is the width of the vector it multiplies (d_model for the
+    embeddings, W_Q/W_K/W_V, W_in and W_U; d_head for W_O; d_mlp for W_out).
+    Biases are left as they are.
+
+    GPT-2's N(0, 0.02) initialisation (``lab.gpt``) suits deep models trained for a
+    long time; for this small model under strong weight decay it makes
+    memorisation, and so the whole grokking story, many times slower.
+    """
+    cfg = model.cfg
+    fan_in = {"W_O": cfg.d_head, "W_out.weight": cfg.mlp_width}
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            if name.split(".")[-1].startswith("b_") or name.endswith("bias"):
+                continue
+            n = next((v for k, v in fan_in.items() if name.endswith(k)), cfg.d_model)
+            param.copy_(torch.randn(param.shape, generator=generator) / math.sqrt(n))
+    return model
+
+
 def train_modular_addition(
     model: GPT,
     split: ModularSplit,
     steps: int,
-    lr: float = 3e-3,
+    lr: float = 1e-2,
     weight_decay: float = 2.0,
     warmup_steps: int = 10,
     eval_every: int = 10,
     stop_after_test_accuracy: float | None = None,
+    steps_after_stop: int = 0,
+    measure: Callable[[GPT], float] | None = None,
     log=print,
 ) -> dict[str, list[float]]:
     """Full-batch AdamW (betas 0.9, 0.98) with a short linear warmup and then a
     constant learning rate. Weight decay applies to matrices only (``lab.train``).
 
     Returns the history every ``eval_every`` steps: "step", "train_loss",
-    "train_acc", "test_loss", "test_acc". With ``stop_after_test_accuracy``,
-    training ends at the first evaluation that reaches it.
+    "train_acc", "test_loss", "test_acc", and "measure" when a ``measure(model)``
+    function is given (a progress measure to track). With
+    ``stop_after_test_accuracy``, training ends ``steps_after_stop`` steps after
+    the first evaluation that reaches it (or at ``steps``).
     """
     cfg = TrainConfig(steps=steps, lr=lr, weight_decay=weight_decay, betas=(0.9, 0.98))
     optimizer = make_optimizer(model, cfg)
     keys = ("step", "train_loss", "train_acc", "test_loss", "test_acc")
     history: dict[str, list[float]] = {k: [] for k in keys}
     model.train()
+    stop_at = steps
     for step in range(steps + 1):
-        if step % eval_every == 0 or step == steps:
+        if step % eval_every == 0 or step == stop_at:
             values = (step, *evaluate(model, split.train_tokens, split.train_labels), *evaluate(model, split.test_tokens, split.test_labels))
             for k, v in zip(keys, values):
                 history[k].append(v)
+            if measure is not None:
+                history.setdefault("measure", []).append(measure(model))
             if log and step % (50 * eval_every) == 0:
                 log(f"step {step:5d}  train acc {values[2]:.3f}  test acc {values[4]:.3f}")
             if stop_after_test_accuracy is not None and values[4] >= stop_after_test_accuracy:
-                break
-        if step == steps:
+                stop_at = min(stop_at, step + steps_after_stop)
+        if step == stop_at:
             break
         for group in optimizer.param_groups:
             group["lr"] = lr * min(1.0, (step + 1) / warmup_steps)
