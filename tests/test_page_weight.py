@@ -1,0 +1,44 @@
+"""Every page of the real course, notebooks included, stays light enough for a phone: under 1.5 MB
+with the images it shows (notebook plots are embedded in the page as PNG data)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+
+from browser import chromium as support
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+
+LIMIT = 1_500_000  # bytes: HTML plus the images it loads
+
+
+def page_weight(site: Path, page: Path) -> int:
+    html = page.read_text(encoding="utf-8")
+    relative = page.relative_to(site).as_posix()
+    images = {urlsplit(urljoin(relative, src)).path for src in re.findall(r'<img[^>]+src="([^"]+)"', html)
+              if not src.startswith("data:") and not urlsplit(src).scheme}
+    return len(html.encode()) + sum((site / image).stat().st_size for image in images if (site / image).is_file())
+
+
+def test_every_page_is_under_the_limit(tmp_path_factory):
+    site = support.real_site(tmp_path_factory)
+    weights = {page.relative_to(site).as_posix(): page_weight(site, page) for page in site.rglob("*.html")}
+    heavy = {page: weight for page, weight in weights.items() if weight >= LIMIT}
+    assert not heavy, f"pages over {LIMIT:,} bytes: {heavy}"
+
+
+def test_every_notebook_session_shows_its_executed_plots(tmp_path_factory):
+    site = support.real_site(tmp_path_factory)
+    schedule = yaml.safe_load((support.ROOT / "readings" / "schedule.yml").read_text(encoding="utf-8"))
+    with_notebooks = {s["id"]: s["notebook"] for s in schedule["sessions"] if "notebook" in s}
+    assert len(with_notebooks) >= 10
+    for session, notebook in with_notebooks.items():
+        html = (site / "schedule" / session / "index.html").read_text(encoding="utf-8")
+        assert f"{notebook}.ipynb" in html, session  # the download link
+        assert html.count('src="data:image/png;base64,') >= 1, f"{session}: no plot from {notebook}"
+        assert "Traceback (most recent call last)" not in html, session
