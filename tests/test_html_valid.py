@@ -19,6 +19,7 @@ import pytest
 
 from browser import chromium as support
 from browser.chromium import ROOT
+from prerequisites import require
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -57,8 +58,8 @@ def from_theme(message: dict) -> bool:
 
 @pytest.fixture(scope="module")
 def messages(tmp_path_factory):
-    if shutil.which("java") is None or not VNU.exists():
-        pytest.skip("needs Java and node_modules/vnu-jar (make test runs npm ci)")
+    require(shutil.which("java") is not None, "Java (it runs vnu.jar)", "apt-get install default-jre-headless, as .ci/run does")
+    require(VNU.exists(), f"the HTML validator {VNU.relative_to(ROOT)}", "npm ci, which make test runs")
     site = support.real_site(tmp_path_factory)
     return site, validate(site)
 

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from prerequisites import require
+
 
 def _root_conftest():
     """tests/conftest.py: imported by path, since inside tests/browser ``conftest`` names this folder's."""
@@ -47,8 +49,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 def require_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it with tools/install-chromium.sh)")
+    require(Path(CHROMIUM).exists(), f"Debian's chromium ({CHROMIUM})", "tools/install-chromium.sh, which make test runs")
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -167,14 +168,9 @@ def real_site(tmp_path_factory) -> Path:
 
 def build_real_project(dest: Path) -> Path:
     """The default course with its notebooks, built like ``make site`` (the notebook cache of the checkout is
-    reused, so only a cold checkout executes them).  Sessions naming a notebook that does not exist yet lose
-    that field, so a course under construction still builds."""
+    reused, so only a cold checkout executes them).  The schedule is built as it is: a session naming a
+    notebook that is missing fails the build, as it fails ``make site``."""
     project = copy_project(dest, notebooks=True)
-    available = {p.stem for p in (project / "content" / "notebooks").glob("*.py")}
-    schedule = project / "readings" / "schedule.yml"
-    text = re.sub(r"(?m)^\s+notebook: *([\w-]+) *\n",
-                  lambda m: m.group(0) if m.group(1) in available else "", schedule.read_text(encoding="utf-8"))
-    schedule.write_text(text, encoding="utf-8")
     cache = (ROOT / ".cache" / "course").resolve()
     config = project / "mkdocs.yml"
     config.write_text(re.sub(r"(?m)^  - course\s*$", f"  - course:\n      cache_dir: {cache}", config.read_text(encoding="utf-8")),

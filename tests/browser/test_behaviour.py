@@ -121,6 +121,32 @@ def test_copy_bibtex_button_puts_the_entry_on_the_clipboard(watched, context, ba
     assert page.locator("button[data-copy-target]", has_text="Copied").count() == 1
 
 
+# Without navigator.clipboard (an insecure origin, an older browser), course.js copies through a selected
+# textarea and document.execCommand("copy"): record what that textarea holds when the command runs.
+NO_CLIPBOARD_API = """
+Object.defineProperty(Navigator.prototype, "clipboard", {get: () => undefined});
+window.__copied = [];
+const execCommand = document.execCommand.bind(document);
+document.execCommand = (command, ...rest) => {
+  const area = document.querySelector("body > textarea:last-of-type");
+  window.__copied.push([command, area && area.value]);
+  return execCommand(command, ...rest);
+};
+"""
+
+
+def test_copy_buttons_in_reading_lists_fall_back_without_the_clipboard_api(watched, context):
+    context.add_init_script(NO_CLIPBOARD_API)
+    page = watched.page
+    watched.goto("readings/")
+    button = page.locator("button.cs-copy[data-copy-target]").first
+    assert button.is_visible(), "the Copy BibTeX button of a reading list is hidden"
+    entry = page.evaluate("id => document.getElementById(id).textContent", button.get_attribute("data-copy-target"))
+    button.click()
+    assert page.evaluate("window.__copied") == [["copy", entry]]
+    assert entry.startswith("@") and button.inner_text() == "Copied"
+
+
 def test_session_page_shows_its_executed_notebook(watched, pages):
     assert "session-notebook" in pages, "no session links a notebook that exists"
     watched.goto(pages["session-notebook"])

@@ -19,6 +19,7 @@ from .citations import render_citations
 from .data.load import CourseData, Layout, load_course_data
 from .errors import CourseDataError
 from .notebooks import NotebookStage
+from .render import urls
 from .render.env import SiteContext
 from .render.nav import build_nav
 from .site import generate
@@ -62,7 +63,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if path.exists() and str(path) not in config.watch:
                 config.watch.append(str(path))
         if config.nav is None:
-            config.nav = build_nav(self.data, _hand_written_pages(self.docs_dir), _generated_page_sources(self.data))
+            config.nav = build_nav(self.data, _hand_written_pages(self.docs_dir, notebooks), _generated_page_sources(self.data))
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         config.extra_css[:0] = [ASSET_PREFIX + css for css in EXTRA_CSS if ASSET_PREFIX + css not in config.extra_css]
@@ -118,22 +119,20 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _hand_written_pages(docs_dir: Path) -> list[str]:
-    """Hand-written pages that no generated page absorbs, for the navigation."""
+def _hand_written_pages(docs_dir: Path, notebooks_dir: Path) -> list[str]:
+    """Hand-written pages that no generated page absorbs, for the navigation.  Pages in the notebooks
+    folder (a sub-folder of docs_dir) are left out too: the notebook stage publishes that folder itself."""
+    notebooks_dir = notebooks_dir.resolve()
     pages = []
     for path in sorted(docs_dir.rglob("*.md")):
         src = path.relative_to(docs_dir).as_posix()
-        if src.split("/")[0] in ("schedule", "talks", "episodes", "papers", "readings", "presentations", "notebooks"):
-            continue
-        if src in ("index.md", "syllabus.md", "project.md"):
-            continue
-        pages.append(src)
+        in_notebooks = notebooks_dir != docs_dir and path.is_relative_to(notebooks_dir)
+        if not (urls.is_generated(src) or in_notebooks):
+            pages.append(src)
     return pages
 
 
 def _generated_page_sources(data: CourseData) -> set[str]:
-    from .render import urls
-
     has = {urls.HOME, urls.SYLLABUS, urls.SCHEDULE}
     if data.talk_series:
         has.add(urls.TALKS)

@@ -1,4 +1,4 @@
-/* Course site behaviour: the next-session marker and maths rendering.
+/* Course site behaviour: the next-session marker, maths rendering and copy buttons.
  * Material for MkDocs swaps pages without reloading (instant navigation), so
  * everything runs on each page through its `document$` observable. */
 (function () {
@@ -55,10 +55,13 @@
     });
   }
 
+  // Copy buttons (Copy BibTeX on paper pages and in reading lists) copy the text of the element their
+  // data-copy-target names. Pages ship them hidden, as they work only with JavaScript: shown here.
   function copyButtons(root) {
     root.querySelectorAll("[data-copy-target]").forEach(function (button) {
       if (button.dataset.csBound) return;
       button.dataset.csBound = "1";
+      button.hidden = false;
       button.addEventListener("click", function () {
         var target = document.getElementById(button.getAttribute("data-copy-target"));
         if (!target) return;
@@ -144,15 +147,11 @@
   else document.addEventListener("DOMContentLoaded", run);
 })();
 
-/* Knowledge base: copy-BibTeX buttons appear only where they work (with JavaScript), and
- * the readings page's topic chips filter the list: without JavaScript they are plain links to
- * each topic's section, with it they toggle which topics are shown. */
+/* Knowledge base: the readings page's topic chips filter the list: without JavaScript they are plain
+ * links to each topic's section, with it they toggle which topics are shown. (Its copy-BibTeX buttons
+ * are the copy buttons above.) */
 (function () {
   "use strict";
-
-  function showCopyButtons(root) {
-    root.querySelectorAll("button.cs-copy[hidden]").forEach(function (button) { button.hidden = false; });
-  }
 
   function topicFilter(root) {
     var nav = root.querySelector(".cs-topic-filter");
@@ -213,7 +212,6 @@
 
   function onPage() {
     var root = document.querySelector(".md-content") || document.body;
-    showCopyButtons(root);
     topicFilter(root);
   }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mkdocs.utils import dirname_to_title
+
 from ..data.load import CourseData
 from . import urls
 from .env import safe_title
@@ -25,5 +27,24 @@ def build_nav(data: CourseData, extra_pages: list[str], has: set[str]) -> list:
         ("Final project", urls.PROJECT),
     ]
     nav += [{title: src} for title, src in optional if src in has]
-    nav += sorted(extra_pages)
+    nav += _by_folder(extra_pages)
+    return nav
+
+
+def _by_folder(pages: list[str]) -> list:
+    """Hand-written pages as MkDocs lists them when there is no nav: a page of docs_dir itself as an entry
+    (MkDocs titles it from the page), the pages of a folder under a section named after it, as MkDocs
+    names it (``about/`` is "About"), each folder's index.md first (navigation.indexes makes it the
+    section's page)."""
+    nav: list = []
+    for src in sorted(pages, key=lambda src: [("" if part == "index.md" else part) for part in src.split("/")]):
+        branch = nav
+        for folder in src.split("/")[:-1]:
+            title = safe_title(dirname_to_title(folder))  # a folder name is a title Material prints as it is
+            section = next((entry[title] for entry in branch if isinstance(entry, dict) and title in entry), None)
+            if section is None:
+                section = []
+                branch.append({title: section})
+            branch = section
+        branch.append(src)
     return nav
