@@ -32,6 +32,8 @@ for power in (1, 2, 3):
 
 USES_LAB = """\
 # %% [markdown]
+# # Doubling <numbers>
+#
 # Uses the local package and a data file.
 
 # %%
@@ -96,16 +98,18 @@ def test_on_files_publishes_downloads_that_run_alone(nb_project, tmp_path_factor
     config.plugins._current_plugin = "course"  # as while MkDocs runs the plugin's on_files
     before = _docs_snapshot(nb_project)
     stage = nb_project.stage(site_url=config.site_url, repo_url=config.repo_url)
-    files = stage.on_files(get_files(config), config)
+    files = stage.on_files(get_files(config), config, sessions={"uses-lab": ("3. Lab <day> | *one*", "schedule/lab-day.md")})
     assert _docs_snapshot(nb_project) == before  # nothing written into docs_dir
 
     uris = {f.src_uri for f in files}
     assert "notebooks/uses-lab.py" not in uris  # the raw source is not published
     assert {"notebooks/lab/__init__.py", "notebooks/lab/util.py", "notebooks/data/numbers.txt"} <= uris
-    assert {"notebooks/uses-lab.ipynb", "notebooks/notebook.css", "notebooks/report.md"} <= uris
-    report = files.get_file_from_path("notebooks/report.md")
+    assert {"notebooks/uses-lab.ipynb", "notebooks/notebook.css", "notebooks/index.md"} <= uris
+    report = files.get_file_from_path("notebooks/index.md")
     assert report.is_documentation_page()
-    assert "| [uses-lab](uses-lab.ipynb) | miss (not executed before) |" in report.content_string
+    # the session's title is data: its Markdown and HTML characters stay text, its pipe cannot split the row
+    assert ("| [Doubling &lt;numbers&gt;](uses-lab.ipynb) | [3&#46; Lab &lt;day&gt; &#124; &#42;one&#42;](../schedule/lab-day.md) "
+            "| miss &#40;not executed before&#41; |") in report.content_string
 
     download = nbformat.read(files.get_file_from_path("notebooks/uses-lab.ipynb").abs_src_path, as_version=4)
     setup = [cell for cell in download.cells if "colab-setup" in cell.metadata.get("tags", [])]

@@ -62,8 +62,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for path in self.layout.watched():
             if path.exists() and str(path) not in config.watch:
                 config.watch.append(str(path))
+        self.notebooks.publish_under(self.docs_dir)
         if config.nav is None:
-            config.nav = build_nav(self.data, _hand_written_pages(self.docs_dir, notebooks), _generated_page_sources(self.data))
+            notebooks_page = self.notebooks.index_uri() if _notebook_sessions(self.data) else None
+            config.nav = build_nav(self.data, _hand_written_pages(self.docs_dir, notebooks), _generated_page_sources(self.data), notebooks_page)
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         config.extra_css[:0] = [ASSET_PREFIX + css for css in EXTRA_CSS if ASSET_PREFIX + css not in config.extra_css]
@@ -86,7 +88,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if path.is_file() and path.name not in ("LICENSE", "VERSION"):
                 files.append(File.generated(config, ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), abs_src_path=str(path)))
         try:
-            return self.notebooks.on_files(files, config)
+            return self.notebooks.on_files(files, config, _notebook_sessions(self.data))
         except CourseDataError as error:
             raise PluginError(str(error)) from None
 
@@ -130,6 +132,11 @@ def _hand_written_pages(docs_dir: Path, notebooks_dir: Path) -> list[str]:
         if not (urls.is_generated(src) or in_notebooks):
             pages.append(src)
     return pages
+
+
+def _notebook_sessions(data: CourseData) -> dict[str, tuple[str, str]]:
+    """Each notebook a session shows: the session's label and page, for the notebooks page."""
+    return {s.entry.notebook: (f"{s.number}. {s.title}", urls.session_page(s.id)) for s in data.sessions if s.entry.notebook}
 
 
 def _generated_page_sources(data: CourseData) -> set[str]:

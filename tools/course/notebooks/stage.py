@@ -107,9 +107,21 @@ class NotebookStage:
 
     # -- MkDocs ----------------------------------------------------------------------
 
-    def on_files(self, files, config):
-        """Execute or load every notebook and swap the raw sources for the published files."""
+    def publish_under(self, docs_dir: Path) -> None:
+        """Publish the notebooks where they sit in docs_dir (``notebooks/`` if they are outside it)."""
+        docs_dir, notebooks_dir = Path(docs_dir).resolve(), self.notebooks_dir.resolve()
+        if notebooks_dir.is_relative_to(docs_dir) and notebooks_dir != docs_dir:
+            self.site_dir = notebooks_dir.relative_to(docs_dir).as_posix()
+
+    def index_uri(self) -> str:
+        """The notebooks page: every notebook, its session and the execution report."""
+        return self.uri("index.md")
+
+    def on_files(self, files, config, sessions: dict[str, tuple[str, str]] | None = None):
+        """Execute or load every notebook and swap the raw sources for the published files.
+        ``sessions`` maps a notebook to the (label, page source path) of the session showing it."""
         from mkdocs.structure.files import File
+        from mkdocs.utils import get_relative_url
 
         docs_dir = Path(config.docs_dir).resolve()
         if self.cache.root.resolve().is_relative_to(docs_dir):
@@ -117,12 +129,11 @@ class NotebookStage:
                                            "the notebook cache must be outside docs_dir (mkdocs serve would rebuild forever); "
                                            "set the plugin's cache_dir to e.g. .cache/course")])
         notebooks_dir = self.notebooks_dir.resolve()
-        if notebooks_dir.is_relative_to(docs_dir) and notebooks_dir != docs_dir:
-            self.site_dir = notebooks_dir.relative_to(docs_dir).as_posix()
+        self.publish_under(docs_dir)
         self._results = {}
         results = self.run()
         sources = {notebooks_dir / f"{r.name}.py" for r in results}
-        generated = {self.uri(f"{r.name}.ipynb") for r in results} | {self.uri("report.md"), self.uri("notebook.css")}
+        generated = {self.uri(f"{r.name}.ipynb") for r in results} | {self.index_uri(), self.uri("notebook.css")}
         for file in list(files):
             path = Path(file.abs_src_path).resolve() if file.abs_src_path else None
             in_notebooks = path is not None and path.is_relative_to(notebooks_dir)
@@ -138,7 +149,8 @@ class NotebookStage:
                     files.append(File.generated(config, uri, abs_src_path=str(dependency)))
                     published.add(uri)
         files.append(File.generated(config, self.uri("notebook.css"), abs_src_path=str(self._stylesheet())))
-        files.append(File.generated(config, self.uri("report.md"), content=report_markdown(results)))
+        links = {name: (label, get_relative_url(src, self.index_uri())) for name, (label, src) in (sessions or {}).items()}
+        files.append(File.generated(config, self.index_uri(), content=report_markdown(results, sessions=links)))
         return files
 
     def embed_html(self, name: str, page_url: str = "", *, heading_offset: int = 0) -> str:

@@ -9,8 +9,9 @@ from . import urls
 from .env import safe_title
 
 
-def build_nav(data: CourseData, extra_pages: list[str], has: set[str]) -> list:
-    """MkDocs ``nav``: fixed sections, sessions grouped by part, then hand-written pages."""
+def build_nav(data: CourseData, extra_pages: list[str], has: set[str], notebooks: str | None = None) -> list:
+    """MkDocs ``nav``: fixed sections, sessions grouped by part, then hand-written pages.
+    ``notebooks`` is the notebooks page, where the notebook stage publishes it (if sessions use any)."""
     nav: list = [{"Home": urls.HOME}, {"Syllabus": urls.SYLLABUS}]
     schedule: list = [urls.SCHEDULE]
     for part in data.course.outline:
@@ -27,6 +28,8 @@ def build_nav(data: CourseData, extra_pages: list[str], has: set[str]) -> list:
         ("Final project", urls.PROJECT),
     ]
     nav += [{title: src} for title, src in optional if src in has]
+    if notebooks:
+        nav.insert(4 if urls.READINGS in has else 3, {"Notebooks": notebooks})
     nav += _by_folder(extra_pages)
     return nav
 

@@ -1,5 +1,6 @@
-"""Every page of the real course, notebooks included, stays light enough for a phone: under 1.5 MB
-with the images it shows (notebook plots are embedded in the page as PNG data)."""
+"""The real course built with its executed notebooks: every page stays light enough for a phone (under
+1.5 MB with the images it shows; notebook plots are embedded as PNG data), every notebook session shows
+its outputs, and the notebooks page lists them all in course order."""
 
 from __future__ import annotations
 
@@ -42,3 +43,17 @@ def test_every_notebook_session_shows_its_executed_plots(tmp_path_factory):
         assert f"{notebook}.ipynb" in html, session  # the download link
         assert html.count('src="data:image/png;base64,') >= 1, f"{session}: no plot from {notebook}"
         assert "Traceback (most recent call last)" not in html, session
+
+
+def test_the_notebooks_page_lists_every_notebook_with_its_session(tmp_path_factory):
+    site = support.real_site(tmp_path_factory)
+    html = (site / "notebooks" / "index.html").read_text(encoding="utf-8")
+    schedule = yaml.safe_load((support.ROOT / "readings" / "schedule.yml").read_text(encoding="utf-8"))
+    sessions = [s for s in schedule["sessions"] if "notebook" in s]
+    positions = [html.index(f'href="../schedule/{s["id"]}/"') for s in sessions]
+    assert positions == sorted(positions)  # course order
+    for s in sessions:
+        assert f'href="../{s["notebook"]}.ipynb"' in html or f'href="{s["notebook"]}.ipynb"' in html
+    assert ">Grokking modular addition</a>" in html  # the notebook's own title
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="notebooks/"' in home  # a tab of its own
