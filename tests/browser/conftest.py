@@ -61,7 +61,7 @@ def _normalise(base: Path, href: str) -> str:
 @pytest.fixture(scope="session")
 def pages(real_site) -> dict[str, str]:
     """Site paths (relative, ending in '/') of one page of each kind; a kind the site lacks is absent."""
-    found = {"home": "", "schedule": "schedule/", "readings": "readings/"}
+    found = {"home": "", "schedule": "schedule/", "readings": "readings/", "notebooks": "notebooks/"}
     found["session-notebook"] = _first_link(real_site, "schedule/index.html", ".cs-chip--notebook")
     found["session"] = _first_link(real_site, "schedule/index.html", ".cs-session-title a")
     found["talk"] = _first_link(real_site, "talks/index.html", ".cs-talk-item a")
