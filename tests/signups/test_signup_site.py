@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from course.data.load import Layout, load_course_data
@@ -96,7 +97,11 @@ def test_sign_up_buttons_open_the_prefilled_issue_form(tmp_path):
     assert parse_qs(url.query) == {"template": ["presentation-signup.yml"], "title": ["Presentation sign-up: conmy2023towards"],
                                    "paper": ["conmy2023towards"]}
     assert "paper-olsson2022context" not in buttons and "paper-wang2022interpretability" not in buttons
-    assert len(buttons) == 31
+    # One button per open, unclaimed paper: what presentations.yml lists, less what is taken.
+    rules = yaml.safe_load((project / "readings" / "presentations.yml").read_text(encoding="utf-8"))
+    listed = {key for key, paper in data.bibliography.papers.items() if set(paper.keywords) & set(rules["papers"]["topics"])}
+    open_papers = (listed | set(rules["papers"]["keys"])) - set(rules["papers"]["exclude"]) - {c["paper"] for c in rules["claims"]}
+    assert set(buttons) == {f"paper-{key}" for key in open_papers} and len(buttons) > 30
     # No repository (or one that is not https): no buttons, and the page says whom to tell instead.
     for repo in (None, "javascript:alert(1)", "http://example.com/repo"):
         page = pages(data, SiteContext(repo_url=repo))[0].content
