@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import Problem
@@ -22,6 +22,7 @@ from .latex import Person
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_SCHEME_WWW = re.compile(r"^https?://(www\.)?")
 
 
 TYPE_LABELS = {
@@ -75,15 +76,15 @@ class Paper:
     @cached_property
     def short_authors(self) -> str:
         """"Vaswani et al." / "Elhage and Nanda" / "Karpathy"."""
-        surnames = [p.surname for p in self.people if not p.others]
-        more = any(p.others for p in self.people)
-        if not surnames:
+        named = [p for p in self.people if not p.others]
+        more = len(named) < len(self.people)  # "and others"
+        if not named:
             return "Anon."
-        if len(surnames) == 1 and not more:
-            return surnames[0]
-        if len(surnames) == 2 and not more:
-            return f"{surnames[0]} and {surnames[1]}"
-        return f"{surnames[0]} et al."
+        if len(named) == 1 and not more:
+            return named[0].surname
+        if len(named) == 2 and not more:
+            return f"{named[0].surname} and {named[1].surname}"
+        return f"{named[0].surname} et al."  # only the surnames shown are worked out
 
     @cached_property
     def topic_slugs(self) -> str:
@@ -112,7 +113,7 @@ class Paper:
             return " and ".join(names)
         return ", ".join(names[:-1]) + ", and " + names[-1]
 
-    @property
+    @cached_property  # the paper's page and its readings entry both show them
     def links(self) -> tuple[tuple[str, str], ...]:
         """("arXiv" | "PDF" | "DOI" | "URL", link), each checked; a URL repeating another is left out."""
         links = []
@@ -146,13 +147,15 @@ class Paper:
 
 def _same_link(url: str, others: list[str]) -> bool:
     """Whether ``url`` only repeats one of ``others`` (the arXiv page, the DOI resolver, the same address)."""
-    def bare(link: str) -> str:
-        return re.sub(r"^https?://(www\.)?", "", link.lower()).rstrip("/")
-
+    mine = _bare(url)
     for other in others:
-        if bare(url) == bare(other) or any(site in bare(url) and site in other for site in ("arxiv.org/", "doi.org/")):
+        if mine == _bare(other) or any(site in mine and site in other for site in ("arxiv.org/", "doi.org/")):
             return True
     return False
+
+
+def _bare(link: str) -> str:
+    return _SCHEME_WWW.sub("", link.lower()).rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,8 @@ class Bibliography:
 
     def needs(self, key: str) -> str:
         """What a paper's raw entry needs to be used elsewhere: its @string macros and crossref parents."""
+        if not self.uses.get(key) and not self.papers[key].crossref:
+            return ""  # most entries: no macros, no parent
         text = self._needs.get(key)
         if text is None:
             macros, entries = self._closure([key])
@@ -228,14 +233,16 @@ class Bibliography:
     def _closure(self, keys) -> tuple[list[str], list[str]]:
         """The raw @string blocks (in file order) and the entry keys (crossref parents last) ``keys`` need."""
         wanted = list(dict.fromkeys(keys))
+        listed = set(wanted)  # wanted and parents, for membership tests (an export may want thousands)
         parents: list[str] = []
         for key in wanted:
             parent = self.papers[key].crossref
-            while parent and parent not in wanted and parent not in parents:
+            while parent and parent not in listed:
+                listed.add(parent)
                 parents.append(parent)
                 parent = self.papers[parent].crossref
         parents.sort(key=self._order.__getitem__)
-        entries = [k for k in wanted if k not in parents] + parents  # BibTeX wants crossref'd entries last
+        entries = wanted + parents  # BibTeX wants crossref'd entries last (a parent that is wanted stays put)
         needed: set[str] = set()
         todo = [name for key in entries for name in self.uses.get(key, ())]
         while todo:
@@ -250,6 +257,7 @@ def _join(blocks: list[str]) -> str:
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
+@lru_cache(maxsize=4096)  # a bibliography uses a few dozen keywords, thousands of times
 def topic_slug(keyword: str) -> str:
     """"Induction heads" -> "induction-heads", "Évaluation" -> "evaluation": for anchors and file names."""
     ascii_only = unicodedata.normalize("NFKD", keyword.lower()).encode("ascii", "ignore").decode()

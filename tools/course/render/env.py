@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -126,8 +128,23 @@ class GeneratedFile:
     content: str | bytes
 
 
-def render_page(template: str, src: str, *, title: str, meta: dict | None = None, **context) -> GeneratedFile:
-    """Render ``template`` as the page ``src``; ``u(target)`` in templates links relative to it."""
+class Rendered(dict):
+    """``rendered[key]`` is ``render(key)``, called on first use only: for a piece of HTML
+    that many pages repeat (a template looks it up like any mapping)."""
+
+    def __init__(self, render: Callable[[Any], Markup]):
+        super().__init__()
+        self.render = render
+
+    def __missing__(self, key: Any) -> Markup:
+        self[key] = value = self.render(key)
+        return value
+
+
+def render_page(template: str | jinja2.Template, src: str, *, title: str, meta: dict | None = None,
+                **context) -> GeneratedFile:
+    """Render ``template`` (a name, or a template already looked up, for kinds with many pages) as the
+    page ``src``; ``u(target)`` in templates links relative to it."""
 
     def u(target: str, anchor: str = "") -> str:
         return urls.relative(src, target, anchor)

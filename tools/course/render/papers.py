@@ -14,7 +14,7 @@ from ..citations import citation_backlinks, notes_path
 from ..data.load import CourseData
 from ..graph import KIND_ORDER, Backlink, backlinks
 from . import urls
-from .env import GeneratedFile, SiteContext, environment, render_page, strip_front_matter
+from .env import GeneratedFile, Rendered, SiteContext, environment, render_page, strip_front_matter
 
 RELATED = 5  # how many related papers a page lists
 
@@ -26,12 +26,16 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     links = all_backlinks(data, ctx)
     related = Related(bib, RELATED)
     page = urls.paper_page("x")  # links from every paper page are alike
-    shared = dict(hrefs=paper_hrefs(bib, page), readings=urls.relative(page, urls.READINGS),
-                  pm=environment().get_template("paper_macros.md.j2").module)
+    hrefs = paper_hrefs(bib, page)
+    pm = environment().get_template("paper_macros.md.j2").module
+    # A paper is related to many others: its link is rendered once, when first listed.
+    shared = dict(pm=pm, readings=urls.relative(page, urls.READINGS),
+                  paper_links=Rendered(lambda key: pm.paper_link(bib[key], hrefs[key])))
+    template = environment().get_template("paper.md.j2")  # once, not for each of thousands of pages
     notes_dir = notes_path(data, "x").parent
     with_notes = {p.relative_to(notes_dir).with_suffix("").as_posix() for p in notes_dir.rglob("*.md")} if notes_dir.is_dir() else set()
     return [
-        render_page("paper.md.j2", urls.paper_page(key), title=paper.title, p=paper, links=links.get(key, []),
+        render_page(template, urls.paper_page(key), title=paper.title, p=paper, links=links.get(key, []),
                     related=related.top(key), needs=bib.needs(key), **shared,
                     notes=notes(data, key) if key in with_notes else None)
         for key, paper in bib.papers.items()
@@ -82,10 +86,12 @@ class Related:
     then papers with fewer other topics, then newer ones.
 
     Instead of scoring every pair (25 million for 5,000 papers), candidates come
-    level by level: the papers sharing all k topics of a subset, in rank order, are
-    the rarest topic's ranked papers filtered by the others; the search stops as soon
-    as enough are found.  A paper's rarest eight topics are used; rankings are shared
-    by papers with the same topics.
+    level by level: the papers sharing all k topics of a subset, in rank order; the
+    search stops as soon as enough are found.  Each paper is one bit of an integer,
+    in rank order, and each topic the integer of its papers' bits, so the papers
+    sharing a subset are one ``&`` of a few integers away (C speed, however rare the
+    combination) and its lowest set bits are the best-ranked.  A paper's rarest eight
+    topics are used; rankings are shared by papers with the same topics.
     """
 
     MAX_TOPICS = 8
@@ -100,9 +106,12 @@ class Related:
                 members[topic].append(key)
         total = len(self.topics)
         self.weight = {t: math.log((total + 1) / len(keys)) for t, keys in members.items()}
-        self.rank = {key: (len(self.topics[key]),) + bib.newest_first(key) for key in self.topics}
-        self.sorted = {t: sorted(keys, key=self.rank.__getitem__) for t, keys in members.items()}
-        self.sets = {t: set(keys) for t, keys in members.items()}
+        rank = {key: (len(self.topics[key]),) + bib.newest_first(key) for key in self.topics}
+        self.by_rank = sorted(self.topics, key=rank.__getitem__)  # bit i is the paper self.by_rank[i]
+        self.bits: dict[str, int] = defaultdict(int)
+        for i, key in enumerate(self.by_rank):
+            for topic in self.topics[key]:
+                self.bits[topic] |= 1 << i
         self.cache: dict[frozenset, list[str]] = {}
         self.shared: dict[tuple, str] = {}
 
@@ -128,17 +137,18 @@ class Related:
     def _ranked(self, topics: frozenset, need: int) -> list[str]:
         topics = sorted(topics, key=lambda t: (-self.weight[t], t))[: self.MAX_TOPICS]
         chosen: list[str] = []
-        seen: set[str] = set()
+        taken = 0  # the bits of the chosen papers
         for size in range(len(topics), 0, -1):
             subsets = sorted(combinations(topics, size), key=lambda s: (-sum(self.weight[t] for t in s), s))
             for subset in subsets:
-                candidates = iter(self.sorted[subset[0]])  # the rarest topic's papers, in rank order ...
-                for topic in subset[1:]:  # ... that have the others too (lazy C-level filters: we stop early)
-                    candidates = filter(self.sets[topic].__contains__, candidates)
-                for candidate in candidates:
-                    if candidate not in seen:
-                        seen.add(candidate)
-                        chosen.append(candidate)
-                        if len(chosen) == need:
-                            return chosen
+                candidates = ~taken
+                for topic in subset:
+                    candidates &= self.bits[topic]
+                while candidates:  # the best-ranked first: the lowest set bit
+                    lowest = candidates & -candidates
+                    chosen.append(self.by_rank[lowest.bit_length() - 1])
+                    if len(chosen) == need:
+                        return chosen
+                    taken |= lowest
+                    candidates ^= lowest
         return chosen
