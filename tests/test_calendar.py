@@ -1,4 +1,7 @@
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import icalendar
@@ -65,3 +68,13 @@ def test_cancelled_session_is_status_cancelled(project):
     statuses = {str(e["UID"]): str(e["STATUS"]) for e in cal.walk("VEVENT")}
     assert statuses["session-training-llms@math-598b-decoding-gpt"] == "CANCELLED"
     assert statuses["session-transformers@math-598b-decoding-gpt"] == "CONFIRMED"
+
+
+def test_calendar_bytes_do_not_depend_on_the_hash_seed(project):
+    """Two time zones (the course's and the talks'): their VTIMEZONE order must not follow set order."""
+    script = ("import sys; from course.data.load import Layout, load_course_data; from course.render import calendar; "
+              "from pathlib import Path; sys.stdout.buffer.write(calendar.render(load_course_data(Layout(Path(sys.argv[1])), notebook_names=None)))")
+    outputs = {subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, check=True,
+                              env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ("1", "2", "3", "4")}
+    assert len(outputs) == 1
+    assert next(iter(outputs)).count(b"BEGIN:VTIMEZONE") == 2

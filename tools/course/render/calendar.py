@@ -118,6 +118,9 @@ def render(data: CourseData, site_url: str | None = None) -> bytes:
     if all_events:  # VTIMEZONE rules only for the years the events span, to keep the file small
         years = [_sort_key(e.start)[0].year for e in all_events]
         cal.add_missing_timezones(dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1))
+        # icalendar adds them in set order, which changes with Python's hash seed: sort them by TZID
+        zones = sorted((c for c in cal.subcomponents if c.name == "VTIMEZONE"), key=lambda zone: str(zone["TZID"]))
+        cal.subcomponents[:] = zones + [c for c in cal.subcomponents if c.name != "VTIMEZONE"]
     return cal.to_ical()
 
 
