@@ -28,6 +28,7 @@ KINDS = [
     ("episodes index", r"episodes/index\.html"),
     ("episode", r"episodes/[^/]+/index\.html"),
     ("readings", r"readings/index\.html"),
+    ("notebooks", r"notebooks/index\.html"),
     ("paper", r"papers/[^/]+/index\.html"),
     ("sign-ups", r"presentations/index\.html"),
     ("syllabus", r"syllabus/index\.html"),
@@ -109,7 +110,8 @@ class _Refs(HTMLParser):
 
 
 def weights(site: Path) -> list[list[str]]:
-    """Per page kind: pages, median HTML size (raw and gzip), and the first visit with its CSS, JS and images."""
+    """Per page kind: pages, median and largest HTML size (notebook plots are inside the HTML), gzip
+    median, and the first visit with its CSS, JS and images."""
     by_kind: dict[str, list[tuple[int, int, int]]] = {}
     for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site).as_posix()
@@ -126,8 +128,8 @@ def weights(site: Path) -> list[list[str]]:
     for kind, _ in KINDS:
         if kind in by_kind:
             sizes = by_kind[kind]
-            rows.append([kind, str(len(sizes)), f"{median(s[0] for s in sizes) / 1e3:.0f} kB", f"{median(s[1] for s in sizes) / 1e3:.0f} kB",
-                         f"{median(s[2] for s in sizes) / 1e3:.0f} kB"])
+            rows.append([kind, str(len(sizes)), f"{median(s[0] for s in sizes) / 1e3:.0f} kB", f"{max(s[0] for s in sizes) / 1e3:.0f} kB",
+                         f"{median(s[1] for s in sizes) / 1e3:.0f} kB", f"{median(s[2] for s in sizes) / 1e3:.0f} kB"])
     return rows
 
 
@@ -151,7 +153,8 @@ def main() -> None:
         overhead = table(["build of the same pages", "median", "ratio"],
                          [["plain mkdocs build (pages pre-generated, no plugin)", f"{t['plain']:.1f} s", "1.00"],
                           ["with the course plugin (warm cache)", f"{t['plugin']:.1f} s", f"{t['plugin'] / t['plain']:.2f}"]])
-        kinds = table(["page kind", "pages", "HTML", "HTML gzip", "first visit (HTML + CSS + JS + images)"], weights(project / "site"))
+        kinds = table(["page kind", "pages", "HTML (median)", "HTML (largest)", "HTML gzip", "first visit (HTML + CSS + JS + images)"],
+                      weights(project / "site"))
         print(f"The real course ({notebooks} sessions with notebooks), median of {RUNS} runs each:\n")
         for text in (builds, overhead, kinds):
             print(text + "\n")

@@ -44,6 +44,11 @@ def synthetic_course(dest: Path, papers: int, sessions: int = SESSIONS, seed: in
         extra.append(f"  - id: synthetic-{i}\n    title: Synthetic session {i}\n    part: {rng.choice(parts)}\n"
                      f"    summary: A generated session for the scale benchmark.\n    readings: [{readings}]\n")
     schedule.write_text(text.rstrip() + "\n" + "".join(extra), encoding="utf-8")
+    # Meeting every weekday moves the presentation sessions weeks earlier, before the dates the
+    # sample claims were made: pin the claims (as an instructor would) so they stay valid.
+    presentations = project / "readings" / "presentations.yml"
+    text = re.sub(r"(?m)^    pinned: true\n", "", presentations.read_text(encoding="utf-8"))
+    presentations.write_text(re.sub(r"(?m)^(  - name: .*\n)", r"\1    pinned: true\n", text), encoding="utf-8")
     return project, len(keys)
 
 

@@ -79,12 +79,12 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {cpus} CPUs, Python {platform.python_version()}"
 
 
-def publish(section: str, title: str, body: str) -> None:
-    """Replace (or add) one benchmark's section of the published page."""
+def publish(section: str, title: str, body: str, runs: int = RUNS) -> None:
+    """Replace (or add) one benchmark's section of the published page (its figures: medians of ``runs``)."""
     PAGE.parent.mkdir(parents=True, exist_ok=True)
     text = PAGE.read_text(encoding="utf-8") if PAGE.exists() else HEADER
     start, end = f"<!-- bench:{section} -->", f"<!-- /bench:{section} -->"
-    stamp = f"_Measured {dt.date.today().isoformat()} on {machine()}; medians of {RUNS} run(s)._"
+    stamp = f"_Measured {dt.date.today().isoformat()} on {machine()}; medians of {runs} run(s)._"
     block = f"{start}\n## {title}\n\n{stamp}\n\n{body.strip()}\n{end}"
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
