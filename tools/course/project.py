@@ -20,6 +20,8 @@ class Project:
     root: Path
     docs_dir: Path
     options: dict
+    site_url: str | None = None  # from mkdocs.yml, when it is an http(s) URL
+    repo_url: str | None = None
 
     @classmethod
     def find(cls, root: Path) -> "Project":
@@ -33,7 +35,7 @@ class Project:
         for plugin in config.get("plugins", []) or []:
             if isinstance(plugin, dict) and "course" in plugin:
                 options = plugin["course"] or {}
-        return cls(root, root / config.get("docs_dir", "docs"), options)
+        return cls(root, root / config.get("docs_dir", "docs"), options, _web_url(config, "site_url"), _web_url(config, "repo_url"))
 
     @property
     def notebooks_dir(self) -> Path:
@@ -61,6 +63,11 @@ class Project:
     def extra_checks(self, data: CourseData) -> list[Problem]:
         """Checks that need the docs, not only the data: citations in hand-written pages."""
         return check_citations(self.hand_written_pages(), data, self.docs_dir.relative_to(self.root).as_posix())
+
+
+def _web_url(config: dict, key: str) -> str | None:
+    value = config.get(key)
+    return value if isinstance(value, str) and value.startswith(("http://", "https://")) else None
 
 
 class _Lenient(yaml.SafeLoader):

@@ -11,6 +11,7 @@ back, to ask how much of a component's output survives compression.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
@@ -71,6 +72,14 @@ class SparseAutoencoder(nn.Module):
         self.W_dec.grad -= parallel * self.W_dec
 
 
+def minibatches(activations: torch.Tensor, steps: int, batch_size: int, seed: int) -> Iterator[torch.Tensor]:
+    """``steps`` random minibatches of rows of ``activations``, drawn with replacement from a seeded
+    generator of their own (the global random state is left alone)."""
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(steps):
+        yield activations[torch.randint(0, activations.shape[0], (batch_size,), generator=generator)]
+
+
 def train_sae(
     sae: SparseAutoencoder,
     activations: torch.Tensor,
@@ -80,12 +89,10 @@ def train_sae(
     seed: int = 0,
 ) -> list[dict[str, float]]:
     """Adam on random minibatches of ``activations`` (n, d_in)."""
-    generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(sae.parameters(), lr=lr)
     history = []
-    for _ in range(steps):
-        idx = torch.randint(0, activations.shape[0], (batch_size,), generator=generator)
-        loss, stats = sae.loss(activations[idx])
+    for batch in minibatches(activations, steps, batch_size, seed):
+        loss, stats = sae.loss(batch)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         sae.remove_parallel_gradient()
@@ -141,12 +148,9 @@ def train_bottleneck(
         mean = activations.mean(0)
         autoencoder.decoder.bias.copy_(mean)
         autoencoder.encoder.bias.copy_(-autoencoder.encoder.weight @ mean)
-    generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(autoencoder.parameters(), lr=lr)
     history = []
-    for _ in range(steps):
-        idx = torch.randint(0, activations.shape[0], (batch_size,), generator=generator)
-        x = activations[idx]
+    for x in minibatches(activations, steps, batch_size, seed):
         loss = ((autoencoder(x) - x) ** 2).sum(-1).mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()

@@ -53,25 +53,12 @@ def register(subparsers) -> None:
 def _stage(args, **options) -> NotebookStage:
     from course.notebooks.stage import NotebookStage
 
+    from course.project import Project
+
     root = Path(args.root)
-    return NotebookStage(root, root / args.notebooks_dir, root / args.cache_dir, **_site_urls(root), **options)
-
-
-def _site_urls(root: Path) -> dict[str, str]:
-    """``site_url`` and ``repo_url`` from mkdocs.yml, so downloads made here match the build's."""
-    import yaml
-
-    class _AnyTagLoader(yaml.SafeLoader):  # mkdocs.yml may hold !!python/name and !ENV tags
-        pass
-
-    _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTagLoader)
-    except (OSError, yaml.YAMLError):
-        return {}
-    if not isinstance(config, dict):
-        return {}
-    return {key: config[key] for key in ("site_url", "repo_url") if isinstance(config.get(key), str)}
+    project = Project.find(root)  # site_url and repo_url, so downloads made here match the build's
+    return NotebookStage(root, root / args.notebooks_dir, root / args.cache_dir,
+                         site_url=project.site_url, repo_url=project.repo_url, **options)
 
 
 def _run(args) -> int:

@@ -182,7 +182,7 @@ def _form(args) -> int:
     if loaded is None:
         return 1
     project, data = loaded
-    text = form.render(data.extras["presentations"], _site_url(project.root))
+    text = form.render(data.extras["presentations"], project.site_url)
     path = project.root / form.FORM_PATH
     current = path.read_text(encoding="utf-8") if path.exists() else None
     if args.check:
@@ -221,20 +221,3 @@ def _apply_issues(args) -> int:
     if args.outcomes:
         args.outcomes.write_text(issues.outcomes_json(outcomes), encoding="utf-8")
     return 0
-
-
-def _site_url(root: Path) -> str | None:
-    """site_url from mkdocs.yml (its !!python tags, if any, are skipped)."""
-    import yaml
-
-    path = root / "mkdocs.yml"
-    if not path.exists():
-        return None
-
-    class Lenient(yaml.SafeLoader):
-        pass
-
-    Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-    config = yaml.load(path.read_text(encoding="utf-8"), Loader=Lenient) or {}
-    value = config.get("site_url")
-    return value if isinstance(value, str) and value.startswith(("http://", "https://")) else None
