@@ -104,7 +104,7 @@ def _entry(rng: random.Random, i: int, proceedings: list[str]) -> str:
 
 def _stages(text: str, data, ctx) -> dict:
     """One run: seconds of wall-clock and of CPU time for each stage, and what was made."""
-    from course.bibliography import parse_bibliography
+    from course.data.bibliography import parse_bibliography
     from course.render import papers, readings
 
     marks = [(time.perf_counter(), time.process_time())]
@@ -120,11 +120,12 @@ def _stages(text: str, data, ctx) -> dict:
 
 
 def main(entries: int = 5000, runs: int = 5) -> None:
-    from course import latex
-    from course.data.load import Layout, load_course_data
+    from course.ground import latex
+    from course.data.load import load_course_data
+    from course.ground.layout import Layout
     from course.render.env import SiteContext
 
-    data = load_course_data(Layout(ROOT), None)
+    data = load_course_data(Layout.from_mkdocs_yml(ROOT), check_notebooks=False)
     ctx = SiteContext(site_url="https://example.org/course/", hand_written={})
     text = generate(entries)
     results = []

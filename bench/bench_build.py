@@ -67,14 +67,14 @@ def rebuilds(project: Path, cache: Path) -> dict[str, float]:
 
 def plain_project(project: Path, dest: Path) -> Path:
     """The pages the plugin generates, written out as plain Markdown, in a project without our plugin."""
-    from course.data.load import Layout, load_course_data
+    from course.data.load import load_course_data
+    from course.ground.layout import Layout
     from course.plugin import ASSET_PREFIX, ASSETS, EXTRA_CSS, EXTRA_JS, THEME_OVERRIDES
     from course.render.env import SiteContext
-    from course.site import generate
+    from course.render.registry import generate
 
     docs = project / "content"
-    names = sorted(p.stem for p in (docs / "notebooks").glob("*.py"))
-    data = load_course_data(Layout(project, notebooks_dir="content/notebooks"), names)
+    data = load_course_data(Layout.from_mkdocs_yml(project))
     hand = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in docs.rglob("*.md")}
     shutil.rmtree(dest, ignore_errors=True)
     (dest / "content").mkdir(parents=True)

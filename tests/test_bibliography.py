@@ -7,9 +7,9 @@ import textwrap
 import pytest
 from pylatexenc.latex2text import LatexNodes2Text
 
-from course.bibliography import load_bibliography, parse_bibliography
+from course.data.bibliography import load_bibliography, parse_bibliography
 from course.cli import main as course_main
-from course.latex import parse_names, to_text
+from course.ground.latex import parse_names, to_text
 from conftest import ROOT, edit
 
 # A hostile export: Zotero / Better BibTeX, Google Scholar and arXiv habits in one file.

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import icalendar
 
-from course.data.load import Layout, load_course_data
+from course.data.load import load_course_data
+from course.ground.layout import Layout
 from course.render import calendar
 from conftest import edit
 
 
 def load(project: Path):
-    return load_course_data(Layout(project), notebook_names=None)
+    return load_course_data(Layout.from_mkdocs_yml(project), check_notebooks=False)
 
 
 def test_calendar_reparses_with_every_session_talk_and_deadline(project):
@@ -72,8 +73,8 @@ def test_cancelled_session_is_status_cancelled(project):
 
 def test_calendar_bytes_do_not_depend_on_the_hash_seed(project):
     """Two time zones (the course's and the talks'): their VTIMEZONE order must not follow set order."""
-    script = ("import sys; from course.data.load import Layout, load_course_data; from course.render import calendar; "
-              "from pathlib import Path; sys.stdout.buffer.write(calendar.render(load_course_data(Layout(Path(sys.argv[1])), notebook_names=None)))")
+    script = ("import sys; from course.data.load import load_course_data; from course.ground.layout import Layout; from course.render import calendar; "
+              "from pathlib import Path; sys.stdout.buffer.write(calendar.render(load_course_data(Layout.from_mkdocs_yml(Path(sys.argv[1])), check_notebooks=False)))")
     outputs = {subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, check=True,
                               env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ("1", "2", "3", "4")}
     assert len(outputs) == 1

@@ -9,10 +9,13 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
-from course.citations import REFERENCES_MARKER, check_citations, find_citations, render_citations
+from course.data.citations import check_citations
+from course.ground.citation_syntax import REFERENCES_MARKER, find_citations
+from course.render.citations import render_citations
 from course.cli import main as course_main
-from course.data.load import Layout, load_course_data
-from course.errors import CourseDataError
+from course.data.load import load_course_data
+from course.ground.layout import Layout
+from course.ground.errors import CourseDataError
 from conftest import ROOT, build_site
 
 PAGE = textwrap.dedent("""\
@@ -42,7 +45,7 @@ PAGE = textwrap.dedent("""\
 
 @pytest.fixture(scope="module")
 def data():
-    return load_course_data(Layout(ROOT), None)
+    return load_course_data(Layout.from_mkdocs_yml(ROOT), check_notebooks=False)
 
 
 def test_only_what_markdown_reads_as_text_is_a_citation():
@@ -95,7 +98,7 @@ def test_unknown_key_in_a_build_is_an_error_at_its_line(data, tmp_path):
 
 def test_check_citations_covers_pages_and_notes(data, tmp_path):
     pages = {"guide.md": PAGE.replace("[@vaswani2017attention] and", "[@nobody] and")}
-    assert [str(p) for p in check_citations(pages, data, "content")] == [
+    assert [str(p) for p in check_citations(pages, data.bibliography, data.layout)] == [
         "content/guide.md:6:13: unknown paper key 'nobody' in citation; add it to papers.bib or fix the key"]
 
 

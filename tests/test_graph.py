@@ -1,17 +1,19 @@
 from pathlib import Path
 
-from course.data.load import Layout, load_course_data
-from course.graph import backlinks
+from course.data.load import load_course_data
+from course.ground.layout import Layout
+from course.link.backlinks import backlinks
+from course.render.papers import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_backlinks_are_computed_from_the_data():
-    links = backlinks(load_course_data(Layout(ROOT), notebook_names=None))
-    attention = [(b.kind, b.text, b.target) for b in links["vaswani2017attention"]]
+    links = backlinks(load_course_data(Layout.from_mkdocs_yml(ROOT), check_notebooks=False))
+    attention = [(b.kind, describe(b), b.target) for b in links["vaswani2017attention"]]
     assert ("reading", "Reading for session 6: Attention heads (Thu 28 Jan 2027)", "schedule/attention-heads.md") in attention
     assert any(kind == "talk" for kind, _, _ in attention)
-    induction = [b.text for b in links["olsson2022context"]]
+    induction = [describe(b) for b in links["olsson2022context"]]
     assert "Discussed in AXRP episode 19 at 1:59:42 (\u201cInduction heads\u201d)" in induction
     assert any(t.startswith("Discussed in AXRP episode 19 at 2:11:05") for t in induction)
     assert any(t.startswith("Reading for session 15: Induction heads") for t in induction)
@@ -20,6 +22,6 @@ def test_backlinks_are_computed_from_the_data():
 
 
 def test_writings_discussed_without_a_timestamp_link_to_the_episode():
-    links = backlinks(load_course_data(Layout(ROOT), notebook_names=None))
-    assert [(b.text, b.anchor) for b in links["fu2023hungry"]] == [
+    links = backlinks(load_course_data(Layout.from_mkdocs_yml(ROOT), check_notebooks=False))
+    assert [(describe(b), b.anchor) for b in links["fu2023hungry"]] == [
         ("Discussed in AXRP episode 19: Mechanistic Interpretability with Neel Nanda", "writings-discussed")]

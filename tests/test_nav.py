@@ -3,15 +3,15 @@
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, build_site
-from course.data.load import Layout, load_course_data
-from course.render import urls
+from course.data.load import load_course_data
+from course.ground.layout import Layout
 from course.render.nav import build_nav
 
 
 def test_hand_written_pages_in_a_folder_form_a_section_named_after_it():
-    data = load_course_data(Layout(ROOT), None)
+    data = load_course_data(Layout.from_mkdocs_yml(ROOT), check_notebooks=False)
     pages = ["faq.md", "about/benchmarks.md", "about/index.md", "about/team/people.md", "<b>&amp;/x.md"]
-    nav = build_nav(data, pages, {urls.HOME})
+    nav = build_nav(data, pages)
     assert nav[-3:] == [
         {"\u2039b\u203a&\u200bamp;": ["<b>&amp;/x.md"]},  # Material prints section titles unescaped
         {"About": ["about/index.md", "about/benchmarks.md", {"Team": ["about/team/people.md"]}]},  # index first

@@ -11,9 +11,10 @@ import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
 
-from course.bibliography import load_bibliography
-from course.data.load import Layout, load_course_data
-from course.render import urls
+from course.data.bibliography import load_bibliography
+from course.data.load import load_course_data
+from course.ground.layout import Layout
+from course.ground import urls
 from conftest import ROOT, build_site, copy_project
 
 
@@ -27,7 +28,7 @@ def backlinks(page: BeautifulSoup) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def data():
-    return load_course_data(Layout(ROOT), None)
+    return load_course_data(Layout.from_mkdocs_yml(ROOT), check_notebooks=False)
 
 
 def test_attention_is_all_you_need_links_to_the_sessions_that_read_it(built_site, data):

@@ -1,10 +1,11 @@
 import pytest
 
 from conftest import ROOT
-from course.data.load import Layout, load_course_data
+from course.data.load import load_course_data
+from course.ground.layout import Layout
 from course.render.env import SiteContext
-from course.render.urls import is_generated, page_url, paper_slug, relative
-from course.site import generate
+from course.ground.urls import page_url, paper_slug, relative
+from course.render.registry import generate, is_generated
 
 
 @pytest.mark.parametrize("src, url", [("index.md", ""), ("schedule/index.md", "schedule/"), ("schedule/x.md", "schedule/x/"), ("calendar.ics", "calendar.ics")])
@@ -31,11 +32,12 @@ def test_paper_slugs_are_url_safe_and_stable():
 def test_every_page_the_generator_writes_is_known_as_generated():
     """The plugin lists in the navigation the hand-written pages that are not the generator's, by
     is_generated: a page kind it did not know would have its pages listed as hand-written ones."""
-    pages = [f.src for f in generate(load_course_data(Layout(ROOT), None), SiteContext()) if f.src.endswith(".md")]
-    assert {src.split("/")[0] for src in pages} >= {"index.md", "schedule", "talks", "episodes", "papers", "presentations"}
-    assert [src for src in pages if not is_generated(src)] == []
+    layout = Layout.from_mkdocs_yml(ROOT)
+    pages = [f.src for f in generate(load_course_data(layout, check_notebooks=False), SiteContext()) if f.src.endswith(".md")]
+    assert {src.split("/")[0] for src in pages} >= {"index.md", "schedule", "talks", "episodes", "papers", "presentations", "notebooks"}
+    assert [src for src in pages if not is_generated(src, layout)] == []
 
 
 @pytest.mark.parametrize("src", ["about/benchmarks.md", "about/index.md", "faq.md", "schedule.md", "papers.md"])
 def test_other_pages_are_hand_written(src):
-    assert not is_generated(src)
+    assert not is_generated(src, Layout.from_mkdocs_yml(ROOT))

@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import build_site, edit
-from course.errors import CourseDataError
+from course.ground.errors import CourseDataError
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -49,7 +49,8 @@ def test_hostile_text_is_shown_literally_and_never_executes(project):
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", "JAVASCRIPT:alert(1)"])
 def test_unsafe_links_are_refused_before_they_reach_a_page(project, url):
     edit(project / "readings" / "course.yml", "    url: https://miv.name/decoding-gpt", f"    url: \"{url}\"")
-    from course.data.load import Layout, load_course_data
+    from course.data.load import load_course_data
+    from course.ground.layout import Layout
 
     with pytest.raises(CourseDataError, match="links must start with http://, https:// or mailto:"):
-        load_course_data(Layout(project))
+        load_course_data(Layout.from_mkdocs_yml(project))

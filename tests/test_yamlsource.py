@@ -1,4 +1,4 @@
-from course.yamlsource import parse_yaml
+from course.ground.yaml_source import parse_yaml
 
 
 def parse(text):

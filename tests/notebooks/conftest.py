@@ -47,16 +47,22 @@ class Project:
     def notebook(self, name: str, body: str, header: str = HEADER) -> Path:
         return self.write(f"{name}.py", header + textwrap.dedent(body))
 
+    def layout(self, **options):
+        from course.ground.layout import Layout
+
+        options.setdefault("notebook_timeout", 60)
+        return Layout(self.root, docs_dir="content", **options)
+
     def stage(self, **options):
         from course.notebooks import NotebookStage
 
-        options.setdefault("timeout", 60)
-        return NotebookStage(self.root, self.notebooks, self.cache_dir, **options)
+        return NotebookStage(self.layout(**options))
 
 
 @pytest.fixture
 def nb_project(tmp_path: Path) -> Project:
     project = Project(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: Test\ndocs_dir: content\n", encoding="utf-8")
     project.write("lab/__init__.py", "from lab.util import double\n")
     project.write("lab/util.py", "def double(x):\n    return 2 * x\n")
     project.write("data/numbers.txt", "1 2 3\n")

@@ -45,7 +45,7 @@ def test_unknown_notebook(nb_project, capsys):
 
 def test_run_takes_the_site_url_from_mkdocs_yml(nb_project, capsys, caplog):
     (nb_project.root / "mkdocs.yml").write_text(
-        "site_url: https://example.org/course/\n"
+        "site_url: https://example.org/course/\ndocs_dir: content\n"
         "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
         encoding="utf-8",
     )

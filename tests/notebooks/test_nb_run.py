@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.errors import CourseDataError
+from course.ground.errors import CourseDataError
 from course.notebooks.cache import NotebookCache
 
 ALPHA = """\
@@ -98,7 +98,7 @@ def test_an_error_inside_a_local_module_points_at_the_cell_and_the_module(nb_pro
 def test_a_hanging_cell_is_stopped_at_the_timeout(nb_project):
     path = nb_project.notebook("hang", "# %%\nx = 1 + 1\n\n# %%\nwhile True:\n    pass\n")
     with pytest.raises(CourseDataError) as error:
-        nb_project.stage(timeout=3).run()
+        nb_project.stage(notebook_timeout=3).run()
     line = path.read_text().splitlines().index("while True:") + 1
     assert str(error.value) == (
         f"content/notebooks/hang.py:{line}: notebook 'hang' cell 2 did not finish within 3 s "

@@ -6,11 +6,16 @@ import functools
 import re
 import shutil
 import threading
+from datetime import datetime, timezone
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from course.render import notebooks as notebooks_page
+from course.render.env import SiteContext
 
 PLOTS = """\
 # %% [markdown]
@@ -68,7 +73,7 @@ def test_embedded_notebook_has_outputs_inline_images_and_toolbar(nb_project):
 
 def test_no_colab_link_without_a_github_repository(nb_project):
     nb_project.notebook("alpha", "# %%\nx = 1 + 1\n")
-    stage = nb_project.stage(execute=False, repo_url="https://gitlab.com/owner/repo")
+    stage = nb_project.stage(execute_notebooks=False, repo_url="https://gitlab.com/owner/repo")
     (result,) = stage.run()
     assert result.status == "not-run"
     html = stage.embed_html("alpha")
@@ -98,18 +103,25 @@ def test_on_files_publishes_downloads_that_run_alone(nb_project, tmp_path_factor
     config.plugins._current_plugin = "course"  # as while MkDocs runs the plugin's on_files
     before = _docs_snapshot(nb_project)
     stage = nb_project.stage(site_url=config.site_url, repo_url=config.repo_url)
-    files = stage.on_files(get_files(config), config, sessions={"uses-lab": ("3. Lab <day> | *one*", "schedule/lab-day.md")})
+    files = get_files(config)
+    runs = stage.on_files(files, config)
     assert _docs_snapshot(nb_project) == before  # nothing written into docs_dir
+    assert [(run.name, run.title, run.status, run.reason) for run in runs] == [
+        ("uses-lab", "Doubling <numbers>", "executed", "not executed before")]
 
     uris = {f.src_uri for f in files}
     assert "notebooks/uses-lab.py" not in uris  # the raw source is not published
     assert {"notebooks/lab/__init__.py", "notebooks/lab/util.py", "notebooks/data/numbers.txt"} <= uris
-    assert {"notebooks/uses-lab.ipynb", "notebooks/notebook.css", "notebooks/index.md"} <= uris
-    report = files.get_file_from_path("notebooks/index.md")
-    assert report.is_documentation_page()
-    # the session's title is data: its Markdown and HTML characters stay text, its pipe cannot split the row
+    assert {"notebooks/uses-lab.ipynb", "notebooks/notebook.css"} <= uris
+
+    # The Notebooks page: the session's title is data, so its Markdown and HTML characters stay text and
+    # its pipe cannot split the row.
+    session = SimpleNamespace(id="lab-day", number=3, title="Lab <day> | *one*", entry=SimpleNamespace(notebook="uses-lab"))
+    data = SimpleNamespace(sessions=[session], layout=stage.layout)
+    (page,) = notebooks_page.pages(data, SiteContext(notebooks=runs, built_at=datetime.now(timezone.utc)))
+    assert page.src == "notebooks/index.md"
     assert ("| [Doubling &lt;numbers&gt;](uses-lab.ipynb) | [3&#46; Lab &lt;day&gt; &#124; &#42;one&#42;](../schedule/lab-day.md) "
-            "| miss &#40;not executed before&#41; |") in report.content_string
+            "| miss &#40;not executed before&#41; |") in page.content
 
     download = nbformat.read(files.get_file_from_path("notebooks/uses-lab.ipynb").abs_src_path, as_version=4)
     setup = [cell for cell in download.cells if "colab-setup" in cell.metadata.get("tags", [])]
@@ -130,11 +142,8 @@ def test_the_cache_must_live_outside_docs_dir(nb_project):
     from mkdocs.config import load_config
     from mkdocs.structure.files import Files
 
-    from course.errors import CourseDataError
-    from course.notebooks import NotebookStage
-
-    (nb_project.root / "mkdocs.yml").write_text("site_name: Test\ndocs_dir: content\n")
+    from course.ground.errors import CourseDataError
     config = load_config(str(nb_project.root / "mkdocs.yml"))
-    stage = NotebookStage(nb_project.root, nb_project.notebooks, nb_project.root / "content" / ".cache")
+    stage = nb_project.stage(cache_dir="content/.cache")
     with pytest.raises(CourseDataError, match="content/.cache: the notebook cache must be outside docs_dir"):
         stage.on_files(Files([]), config)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from course.errors import CourseDataError
-from course.notebooks.source import list_notebooks, read_notebook
+from course.ground.errors import CourseDataError
+from course.ground.layout import list_notebooks
+from course.notebooks.source import read_notebook
 
 
 def test_cells_map_to_lines_of_the_py_file(nb_project):

@@ -127,11 +127,12 @@ def data_files(project: Path) -> list[Path]:
 
 def load_problems(project: Path):
     """The problems loading ``project``'s data reports (an empty list when it loads)."""
-    from course.data.load import Layout, load_course_data
-    from course.errors import CourseDataError
+    from course.data.load import load_course_data
+    from course.ground.layout import Layout
+    from course.ground.errors import CourseDataError
 
     try:
-        load_course_data(Layout(project))
+        load_course_data(Layout.from_mkdocs_yml(project))
     except CourseDataError as error:
         return error.problems
     return []

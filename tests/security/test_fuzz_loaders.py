@@ -10,14 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course.bibliography import load_bibliography
+from course.data.bibliography import load_bibliography
 from course.data.announcements import AnnouncementsFile
 from course.data.course import Course
 from course.data.podcasts import PodcastFile
 from course.data.schedule import ScheduleFile
 from course.data.talks import TalkSeriesFile
 from course.data.validate import validate
-from course.yamlsource import parse_yaml
+from course.ground.yaml_source import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBLEM = re.compile(r"^[^:\n]+:\d+(:\d+)?: \S.*", re.S)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course.yamlsource import parse_yaml
+from course.ground.yaml_source import parse_yaml
 from signup_helpers import NOW, comment_lines, course, data_file, tiny_course
 
 COURSE = shutil.which("course", path=str(Path(sys.executable).parent)) or "course"

@@ -8,9 +8,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course.data.load import Layout, load_course_data
+from course.data.load import load_course_data
+from course.ground.layout import Layout
 from course.render.env import SiteContext
-from course.signups.pages import pages
+from course.render.presentations import pages
 from signup_helpers import build_site, claim, copy_project
 
 HOSTILE = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) {{ 7*7 }}"
@@ -88,7 +89,7 @@ def test_hostile_text_is_shown_literally_and_nothing_private_is_published(site):
 
 def test_sign_up_buttons_open_the_prefilled_issue_form(tmp_path):
     project = copy_project(tmp_path / "course")
-    data = load_course_data(Layout(project))
+    data = load_course_data(Layout.from_mkdocs_yml(project))
     page = pages(data, SiteContext(repo_url="https://github.com/mines-opt-ml/decoding-gpt"))[0].content
     soup = BeautifulSoup(page.split("---\n", 2)[2], "html.parser")
     buttons = {a.find_parent("tr")["id"]: a["href"] for a in soup.select("a.cs-signup-button")}

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from course.signups.store import write_atomic
 from course.signups.yamledit import append_claim, remove_claim
-from course.yamlsource import parse_yaml
+from course.ground.yaml_source import parse_yaml
 from signup_helpers import claim, comment_lines, course, data_file
 
 NEW = {"name": "NO", "paper": "*x", "slot": "null", "claimed": "2027-03-01T12:00:00-07:00", "issue": 7}

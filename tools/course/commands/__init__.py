@@ -1,1 +1,1 @@
-"""Sub-commands of the ``course`` tool that belong to no other module."""
+"""The sub-commands of the ``course`` tool, one module each (``course.cli`` lists them)."""

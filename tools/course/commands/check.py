@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..project import Project
-from ..errors import CourseDataError
+from course.data.citations import check_citations
+from course.data.load import load_course_data
+from course.ground.errors import CourseDataError
+from course.ground.layout import Layout
 
 
 def register(subparsers) -> None:
@@ -20,10 +22,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    project = Project.find(Path(args.root))
+    layout = Layout.from_mkdocs_yml(Path(args.root))
     try:
-        data = project.load()
-        problems = project.extra_checks(data)
+        data = load_course_data(layout)
+        problems = check_citations(layout.hand_written_pages(), data.bibliography, layout)
     except CourseDataError as error:
         problems = error.problems
     if problems:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import schemas
-from ..project import Project
+from course.data import schemas
+from course.ground.layout import Layout
 
 
 def register(subparsers) -> None:
@@ -22,9 +22,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    _load_contributed_schemas()
-    project = Project.find(Path(args.root))
-    data_dir = project.layout.data
+    layout = Layout.from_mkdocs_yml(Path(args.root))
+    data_dir = layout.data
     stale = []
     for name in schemas.SCHEMAS:
         path = schemas.schema_path(data_dir, name)
@@ -32,25 +31,17 @@ def run(args) -> int:
         if args.write:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(project.root)}")
+            print(f"wrote {path.relative_to(layout.root)}")
         elif not path.exists() or path.read_text(encoding="utf-8") != text:
-            stale.append(f"{path.relative_to(project.root)}: out of date; run `course schema --write`")
+            stale.append(f"{path.relative_to(layout.root)}: out of date; run `course schema --write`")
         for data_file in schemas.data_files(data_dir, name):
             expected = schemas.schema_reference(data_file, data_dir, name)
             first = data_file.read_text(encoding="utf-8").split("\n", 1)[0]
             if first != expected:
-                stale.append(f"{data_file.relative_to(project.root)}:1:1: the first line should be `{expected}`")
+                stale.append(f"{data_file.relative_to(layout.root)}:1:1: the first line should be `{expected}`")
     if not args.write:
         for line in stale:
             print(line)
         if not stale:
             print(f"OK: {len(schemas.SCHEMAS)} schemas up to date.")
     return 1 if stale else 0
-
-
-def _load_contributed_schemas() -> None:
-    """Import stages that register schemas of their own."""
-    try:
-        import course.signups.schema  # noqa: F401
-    except ModuleNotFoundError:
-        pass

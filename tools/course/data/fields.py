@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 
+from course.ground.words import did_you_mean
+
 
 class Record(BaseModel):
     """Base of every record: immutable, and a key it does not know is an error."""
@@ -165,10 +167,8 @@ def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        import difflib
-
-        close = difflib.get_close_matches(value, sorted(available_timezones()), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else " (an IANA name such as 'America/Denver')"
+        hint = did_you_mean(value, sorted(available_timezones()), template="; did you mean {!r}?",
+                            otherwise=" (an IANA name such as 'America/Denver')")
         raise ValueError(f"unknown time zone {value!r}{hint}") from None
     return value
 

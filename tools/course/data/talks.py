@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
@@ -35,6 +36,14 @@ class Talk(Record):
     def tbd(self) -> bool:
         return self.title.strip().upper() == "TBD"
 
+    @property
+    def heading(self) -> str:
+        """The title, or who speaks while it is to be announced."""
+        if self.tbd:
+            names = ", ".join(s.name for s in self.speakers) or "speaker to be announced"
+            return f"TBD ({names})"
+        return self.title
+
 
 class Series(Record):
     id: Slug
@@ -58,3 +67,11 @@ class TalkSeriesFile(Record):
 def talk_times(series: Series, talk: Talk) -> tuple[dt.time | None, dt.time | None]:
     """A talk's own start and end, or the series' usual ones."""
     return talk.start or series.start, talk.end or series.end
+
+
+def talk_datetimes(series: Series, talk: Talk) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """When a talk starts and ends, in the series' time zone (None where the time is not known)."""
+    start, end = talk_times(series, talk)
+    zone = ZoneInfo(series.timezone)
+    return (dt.datetime.combine(talk.date, start, zone) if start else None,
+            dt.datetime.combine(talk.date, end, zone) if start and end else None)

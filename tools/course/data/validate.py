@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem
-from ..yamlsource import YamlDocument
+from course.ground.errors import Problem
+from course.ground.words import closest
+from course.ground.yaml_source import YamlDocument
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,14 +28,14 @@ def _problem(document: YamlDocument, model: type[BaseModel], item: dict) -> Prob
     name = str(loc[-1]) if loc else "the file"
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1], document.data)
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = closest(name, allowed)
+        hint = f"; did you mean {close!r}?" if close else ""
         listing = f" (allowed here: {', '.join(allowed)})" if allowed and not close else ""
         return document.problem(loc, f"unknown key {name!r}{hint}{listing}", at_key=True)
     if kind == "missing":
         where = loc[:-1]
         return document.problem(where, f"missing required key {name!r}; add it")
-    message = _message(item)
+    message = message_for(item)
     label = _label(loc)
     return document.problem(loc, f"{label}: {message}" if label else message)
 
@@ -50,7 +50,8 @@ def _label(loc: tuple) -> str:
     return f"'{names[-1]}'" if names else ""
 
 
-def _message(item: dict) -> str:
+def message_for(item: dict) -> str:
+    """One pydantic error item in an instructor's words (without where it is)."""
     kind, msg, given = item["type"], item["msg"], item.get("input")
     if kind == "value_error":
         return msg.removeprefix("Value error, ")

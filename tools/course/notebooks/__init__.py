@@ -2,7 +2,7 @@
 
 Modules, one job each:
 
-- ``source``    read a notebook, list the notebooks, map cells to lines of the ``.py``
+- ``source``    read a notebook, map cells to lines of the ``.py``
 - ``deps``      what the code imports and reads (local modules, data files, packages)
 - ``cache_key`` the hash of everything that determines the outputs (not the prose)
 - ``cache``     the on-disk store of executed notebooks, with atomic writes
@@ -11,13 +11,8 @@ Modules, one job each:
 - ``runner``    cache or execute every notebook, in parallel
 - ``colab``     the download copy with its Colab setup cell, the Colab link
 - ``render``    mkdocs-jupyter's HTML for embedding in a lecture page
-- ``report``    the execution report page
 - ``stage``     ``NotebookStage``, what the MkDocs plugin calls
-- ``cli``       ``course notebooks run|list``
 """
-
-DEFAULT_NOTEBOOKS_DIR = "content/notebooks"
-DEFAULT_CACHE_DIR = ".cache/course/notebooks"
 
 
 def __getattr__(name: str):
@@ -27,10 +22,7 @@ def __getattr__(name: str):
         from course.notebooks.stage import NotebookStage
 
         return NotebookStage
-    if name == "NotebookResult":
-        from course.notebooks.runner import NotebookResult
-
-        return NotebookResult
     raise AttributeError(name)
 
-__all__ = ["NotebookStage", "NotebookResult", "DEFAULT_NOTEBOOKS_DIR", "DEFAULT_CACHE_DIR"]
+
+__all__ = ["NotebookStage"]

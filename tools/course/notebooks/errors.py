@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from course.errors import Problem
+from course.ground.errors import Problem
 from course.notebooks.source import SourceNotebook
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from course.errors import Problem
+from course.ground.errors import Problem
 from course.notebooks import errors
 from course.notebooks.monitor import PeakMemory
 from course.notebooks.source import SourceNotebook

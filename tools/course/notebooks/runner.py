@@ -17,7 +17,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from course.errors import CourseDataError, Problem
+from course.ground.errors import CourseDataError, Problem
 from course.notebooks.cache import CacheRecord, NotebookCache, merge_outputs
 from course.notebooks.cache_key import cache_key, describe_change, key_inputs, refresh_versions
 from course.notebooks.deps import Dependencies, find_dependencies

@@ -14,10 +14,10 @@ from pathlib import Path
 import jupytext
 from nbformat import NotebookNode
 
-from course.errors import CourseDataError, Problem, display_path
+from course.ground.errors import CourseDataError, Problem, display_path
+from course.ground.layout import NOTEBOOK_CELL_MARKER
 
-# A percent-format cell marker: "# %%", "# %% [markdown]", "# %% tags=[...]".
-_MARKER = re.compile(r"^\s*#\s?%%(\s|$)")
+_MARKER = NOTEBOOK_CELL_MARKER
 _OPTION_KEYS = {"timeout"}
 
 
@@ -60,21 +60,6 @@ class SourceNotebook:
 def _same_line(file_line: str, cell_line: str) -> bool:
     # jupytext comments out magics ("# %matplotlib inline") in the .py file
     return file_line.rstrip() == cell_line.rstrip() or file_line.strip() == "# " + cell_line.strip()
-
-
-def is_notebook_file(path: Path) -> bool:
-    """A ``.py`` file is a notebook when it has at least one percent cell marker."""
-    if path.suffix != ".py" or not path.is_file():
-        return False
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        return any(_MARKER.match(line) for line in handle)
-
-
-def list_notebooks(notebooks_dir: Path) -> list[Path]:
-    """The notebooks directly inside ``notebooks_dir`` (local packages such as ``lab/`` are not notebooks)."""
-    if not notebooks_dir.is_dir():
-        return []
-    return sorted(p for p in notebooks_dir.glob("*.py") if is_notebook_file(p))
 
 
 def read_notebook(path: Path, root: Path | None = None) -> SourceNotebook:

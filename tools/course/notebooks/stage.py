@@ -10,48 +10,38 @@ directory, never to docs_dir.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import nbformat
 
-from course.errors import CourseDataError, Problem, display_path
+from course.ground.errors import CourseDataError, Problem, display_path
+from course.ground.layout import Layout
 from course.notebooks import colab, render
 from course.notebooks.cache import NotebookCache, write_if_changed
-from course.notebooks.report import report_markdown
 from course.notebooks.runner import NotebookResult, run_notebooks
-from course.notebooks.source import SourceNotebook, list_notebooks, read_notebook
+from course.notebooks.source import SourceNotebook, read_notebook
+from course.render.env import NotebookRun
 
 log = logging.getLogger("mkdocs.plugins.course.notebooks")
 
-SITE_DIR = "notebooks"  # where the site publishes the notebooks when they live outside docs_dir
+THEME = "light"  # mkdocs-jupyter's light theme; the site's own CSS adapts it to dark mode
 
 
 class NotebookStage:
-    def __init__(
-        self,
-        project_root: Path,
-        notebooks_dir: Path,
-        cache_dir: Path,
-        *,
-        execute: bool = True,
-        timeout: int = 600,
-        jobs: int | None = None,
-        site_url: str | None = None,
-        repo_url: str | None = None,
-        colab_branch: str = "gh-pages",
-        theme: str = "light",
-    ):
-        self.root = Path(project_root)
-        self.notebooks_dir = Path(notebooks_dir)
-        self.cache = NotebookCache(Path(cache_dir))
-        self.execute = execute
-        self.timeout = timeout
+    def __init__(self, layout: Layout, *, execute: bool | None = None, timeout: int | None = None, jobs: int | None = None):
+        self.layout = layout
+        self.root = layout.root
+        self.notebooks_dir = layout.notebooks
+        self.cache = NotebookCache(layout.cache / "notebooks")
+        self.execute = layout.execute_notebooks if execute is None else execute
+        self.timeout = timeout or layout.notebook_timeout
         self.jobs = jobs
-        self.site_url = site_url
-        self.repo_url = repo_url
-        self.colab_branch = colab_branch
-        self.theme = theme
-        self.site_dir = SITE_DIR  # notebooks_dir's place in the site, set from docs_dir by on_files
+        self.site_url = layout.site_url
+        self.repo_url = layout.repo_url
+        self.colab_branch = layout.colab_branch
+        self.theme = THEME
+        self.site_dir = layout.notebooks_site_dir
         self._results: dict[str, NotebookResult] = {}
 
     def uri(self, filename: str) -> str:
@@ -60,13 +50,9 @@ class NotebookStage:
 
     # -- notebooks -----------------------------------------------------------------
 
-    def names(self) -> list[str]:
-        """The available notebooks (for validating a session's ``notebook:`` field)."""
-        return [path.stem for path in list_notebooks(self.notebooks_dir)]
-
     def sources(self, names: list[str] | None = None) -> list[SourceNotebook]:
         """Read the notebooks (all, or those named); an unknown name is a ``CourseDataError``."""
-        available = {path.stem: path for path in list_notebooks(self.notebooks_dir)}
+        available = {path.stem: path for path in self.layout.notebook_files()}
         unknown = [name for name in names or [] if name not in available]
         if unknown:
             where = display_path(self.notebooks_dir, self.root)
@@ -102,38 +88,23 @@ class NotebookStage:
             self._write_copies(result)
         return results
 
-    def results(self) -> list[NotebookResult]:
-        return list(self._results.values())
-
     # -- MkDocs ----------------------------------------------------------------------
 
-    def publish_under(self, docs_dir: Path) -> None:
-        """Publish the notebooks where they sit in docs_dir (``notebooks/`` if they are outside it)."""
-        docs_dir, notebooks_dir = Path(docs_dir).resolve(), self.notebooks_dir.resolve()
-        if notebooks_dir.is_relative_to(docs_dir) and notebooks_dir != docs_dir:
-            self.site_dir = notebooks_dir.relative_to(docs_dir).as_posix()
-
-    def index_uri(self) -> str:
-        """The notebooks page: every notebook, its session and the execution report."""
-        return self.uri("index.md")
-
-    def on_files(self, files, config, sessions: dict[str, tuple[str, str]] | None = None):
-        """Execute or load every notebook and swap the raw sources for the published files.
-        ``sessions`` maps a notebook to the (label, page source path) of the session showing it."""
+    def on_files(self, files, config) -> tuple[NotebookRun, ...]:
+        """Execute or load every notebook and swap the raw sources for the published files;
+        how each notebook's outputs were made, for the Notebooks page."""
         from mkdocs.structure.files import File
-        from mkdocs.utils import get_relative_url
 
         docs_dir = Path(config.docs_dir).resolve()
         if self.cache.root.resolve().is_relative_to(docs_dir):
-            raise CourseDataError([Problem(display_path(self.cache.root, self.root), 0, 0,
+            raise CourseDataError([Problem(self.layout.show(self.layout.cache), 0, 0,
                                            "the notebook cache must be outside docs_dir (mkdocs serve would rebuild forever); "
                                            "set the plugin's cache_dir to e.g. .cache/course")])
         notebooks_dir = self.notebooks_dir.resolve()
-        self.publish_under(docs_dir)
         self._results = {}
         results = self.run()
         sources = {notebooks_dir / f"{r.name}.py" for r in results}
-        generated = {self.uri(f"{r.name}.ipynb") for r in results} | {self.index_uri(), self.uri("notebook.css")}
+        generated = {self.uri(f"{r.name}.ipynb") for r in results} | {self.uri("notebook.css")}
         for file in list(files):
             path = Path(file.abs_src_path).resolve() if file.abs_src_path else None
             in_notebooks = path is not None and path.is_relative_to(notebooks_dir)
@@ -149,9 +120,7 @@ class NotebookStage:
                     files.append(File.generated(config, uri, abs_src_path=str(dependency)))
                     published.add(uri)
         files.append(File.generated(config, self.uri("notebook.css"), abs_src_path=str(self._stylesheet())))
-        links = {name: (label, get_relative_url(src, self.index_uri())) for name, (label, src) in (sessions or {}).items()}
-        files.append(File.generated(config, self.index_uri(), content=report_markdown(results, sessions=links)))
-        return files
+        return tuple(_run(result) for result in results)
 
     def embed_html(self, name: str, page_url: str = "", *, heading_offset: int = 0) -> str:
         """The executed notebook rendered by mkdocs-jupyter, with its toolbar, for the page at ``page_url``
@@ -169,9 +138,6 @@ class NotebookStage:
             colab_href=colab.colab_url(self.repo_url, self.colab_branch, name, self.site_dir),
             download_href=get_relative_url(self.uri(f"{name}.ipynb"), page_url),
         )
-
-    def report_markdown(self) -> str:
-        return report_markdown(self.results())
 
     # -- files in the cache ------------------------------------------------------------
 
@@ -213,3 +179,18 @@ class NotebookStage:
         if not path.exists():
             write_if_changed(path, render.shared_stylesheet(self.theme))
         return path
+
+
+def _run(result: NotebookResult) -> NotebookRun:
+    return NotebookRun(result.name, notebook_title(result), result.status, result.reason, result.seconds,
+                       result.peak_mb, result.executed_at)
+
+
+def notebook_title(result: NotebookResult) -> str:
+    """The notebook's own title (its first ``#`` heading), or its name."""
+    for cell in result.nb.cells if result.nb else ():
+        if cell.cell_type == "markdown":
+            match = re.search(r"(?m)^# +(.+?)\s*$", cell.source)
+            if match:
+                return match[1]
+    return result.name

@@ -1,4 +1,4 @@
-"""calendar.ics: every session, talk and deadline as one iCalendar feed.
+"""calendar.ics: every event of ``course.link.events`` as one iCalendar feed.
 
 The bytes are reproducible (same data, same file): UIDs come from record ids,
 never from dates or the clock, DTSTAMP is fixed by the data, and events are
@@ -9,78 +9,29 @@ definitions); a talk whose time is unknown is an all-day event.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 
 import icalendar
 
-from ..data.load import CourseData
-from . import urls
-from .talks import talk_datetimes, talk_heading
+from course.data.load import CourseData
+from course.ground import urls
+from course.ground.layout import Layout
+from course.link.events import events
+from course.render.env import GeneratedFile, SiteContext
 
 
-@dataclass(frozen=True)
-class Event:
-    uid: str
-    summary: str
-    start: dt.datetime | dt.date
-    end: dt.datetime | dt.date | None = None
-    description: str | None = None
-    location: str | None = None
-    url: str | None = None
-    cancelled: bool = False
-    categories: tuple[str, ...] = ()
+NAV_TITLE = None
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+def paths(layout: Layout) -> tuple[str, ...]:
+    return (urls.CALENDAR,)
 
 
-def events(data: CourseData, site_url: str | None = None) -> list[Event]:
-    """Every dated thing in the course, as calendar events."""
-    course = data.course
-    domain = _slug(f"{course.code} {course.title}")
+def exists(data: CourseData) -> bool:
+    return True
 
-    def page(src: str) -> str | None:
-        return site_url.rstrip("/") + "/" + urls.page_url(src) if site_url else None
 
-    result: list[Event] = []
-    for s in data.sessions:
-        result.append(Event(
-            uid=f"session-{s.id}@{domain}",
-            summary=f"{course.code}: {s.number}. {s.title}",
-            start=s.start, end=s.end, description=s.entry.summary, location=course.meetings.location,
-            url=page(urls.session_page(s.id)), cancelled=s.cancelled, categories=("Lecture",),
-        ))
-    by_id = {s.id: s for s in data.sessions}
-    for work in data.homework:
-        due = by_id.get(work.due)
-        if due is not None:
-            result.append(Event(
-                uid=f"homework-{work.id}@{domain}", summary=f"{course.code}: due: {work.title}",
-                start=due.start, description=work.description or "Due at the beginning of class.",
-                url=page(urls.session_page(due.id)), categories=("Deadline",),
-            ))
-    for deadline in data.deadlines:
-        at = dt.datetime.combine(deadline.date, deadline.time, data.course_zone)
-        result.append(Event(
-            uid=f"deadline-{deadline.id}@{domain}", summary=f"{course.code}: {deadline.title}",
-            start=at, description=deadline.description, url=page(urls.SCHEDULE), categories=("Deadline",),
-        ))
-    for ts in data.talk_series:
-        for talk in ts.talks:
-            start, end = talk_datetimes(ts.series, talk)
-            speakers = ", ".join(s.name for s in talk.speakers)
-            result.append(Event(
-                uid=f"talk-{ts.series.id}-{talk.id}@{domain}",
-                summary=f"{ts.series.title}: {talk_heading(talk)}" + (f" ({speakers})" if speakers and not talk.tbd else ""),
-                start=start or talk.date, end=end if start else talk.date + dt.timedelta(days=1),
-                description=talk.abstract, location="Zoom" if talk.format == "zoom" else ts.series.location,
-                url=page(urls.talk_page(ts.series.id, talk.id)), categories=("Talk",),
-            ))
-    for event in data.extras.get("calendar_events", ()):  # contributed by later stages (sign-ups)
-        result.append(event)
-    return result
+def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
+    return [GeneratedFile(urls.CALENDAR, render(data, ctx.site_url))]
 
 
 def render(data: CourseData, site_url: str | None = None) -> bytes:

@@ -21,7 +21,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from . import urls
+from course.ground import urls
+from course.ground.words import clock, day, long_day
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -63,20 +64,6 @@ def front_matter(**meta: object) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def day(value: dt.date) -> str:
-    return f"{value:%a} {value.day} {value:%b}"
-
-
-def long_day(value: dt.date) -> str:
-    return f"{value:%A} {value.day} {value:%B} {value.year}"
-
-
-def clock(value: dt.time | dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:%H:%M}"
-
-
 def paragraphs(value: str | None) -> Markup:
     """Plain text with blank-line paragraphs, as escaped HTML <p> elements."""
     if not value:
@@ -108,12 +95,27 @@ def strip_front_matter(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class NotebookRun:
+    """How one notebook's outputs were made in this build, for the Notebooks page."""
+
+    name: str
+    title: str  # its first "#" heading, or its name
+    status: str  # executed | cached | not-run (execution off) | failed
+    reason: str = ""  # why it was executed
+    seconds: float | None = None
+    peak_mb: float | None = None
+    executed_at: str | None = None  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
 class SiteContext:
     """What page kinds may need besides the records."""
 
     site_url: str | None = None
     hand_written: dict[str, str] = field(default_factory=dict)  # docs_dir pages by source path
     repo_url: str | None = None  # mkdocs.yml repo_url: the sign-up buttons open issues there
+    notebooks: tuple[NotebookRun, ...] = ()  # the notebooks run (or loaded from the cache) for this build
+    built_at: dt.datetime | None = None  # when the build started (UTC), for the Notebooks page
 
     def hand_written_body(self, src: str) -> str | None:
         text = self.hand_written.get(src)

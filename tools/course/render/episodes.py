@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from ..data.load import CourseData
-from ..data.podcasts import display_stamp, flat_topics
-from . import urls
-from .env import GeneratedFile, SiteContext, render_page
+from course.data.load import CourseData
+from course.data.podcasts import display_stamp, flat_topics
+from course.ground import urls
+from course.ground.layout import Layout
+from course.render.env import GeneratedFile, SiteContext, render_page
+
+NAV_TITLE = "Podcasts"
+
+
+def paths(layout: Layout) -> tuple[str, ...]:
+    return (urls.EPISODES, "episodes/")
+
+
+def exists(data: CourseData) -> bool:
+    return bool(data.podcasts)
 
 
 def episode_title(podcast, episode) -> str:
@@ -13,8 +24,6 @@ def episode_title(podcast, episode) -> str:
 
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
-    if not data.podcasts:
-        return []
     result = [render_page("episodes_index.md.j2", urls.EPISODES, title="Podcast episodes", podcasts=data.podcasts)]
     for pod in data.podcasts:
         for episode in pod.episodes:

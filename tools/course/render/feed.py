@@ -5,12 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from xml.sax.saxutils import escape, quoteattr
 
-from ..data.load import CourseData
-from . import urls
+from course.data.load import CourseData
+from course.ground import urls
+from course.ground.layout import Layout
+from course.render.env import GeneratedFile, SiteContext
 
 
 def _stamp(day: dt.date, time: dt.time | None, zone) -> str:
     return dt.datetime.combine(day, time or dt.time(9, 0), zone).isoformat()
+
+
+NAV_TITLE = None
+
+
+def paths(layout: Layout) -> tuple[str, ...]:
+    return (urls.FEED,)
+
+
+def exists(data: CourseData) -> bool:
+    return True
+
+
+def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
+    return [GeneratedFile(urls.FEED, render(data, ctx.site_url))]
 
 
 def render(data: CourseData, site_url: str | None = None) -> str:

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-from mkdocs.utils import dirname_to_title
-
-from ..data.load import CourseData
-from . import urls
-from .env import safe_title
+from course.data.load import CourseData
+from course.render.env import safe_title
+from course.render.registry import is_generated, nav_entries
 
 
-def build_nav(data: CourseData, extra_pages: list[str], has: set[str], notebooks: str | None = None) -> list:
-    """MkDocs ``nav``: fixed sections, sessions grouped by part, then hand-written pages.
-    ``notebooks`` is the notebooks page, where the notebook stage publishes it (if sessions use any)."""
-    nav: list = [{"Home": urls.HOME}, {"Syllabus": urls.SYLLABUS}]
-    schedule: list = [urls.SCHEDULE]
-    for part in data.course.outline:
-        sessions = [s for s in data.sessions if s.entry.part == part.id]
-        if sessions:
-            # Material prints navigation titles without escaping them.
-            schedule.append({safe_title(part.title): [{safe_title(f"{s.number}. {s.title}"): urls.session_page(s.id)} for s in sessions]})
-    nav.append({"Schedule": schedule})
-    optional = [
-        ("Readings", urls.READINGS),
-        ("Presentations", urls.PRESENTATIONS),
-        ("Talks", urls.TALKS),
-        ("Podcasts", urls.EPISODES),
-        ("Final project", urls.PROJECT),
-    ]
-    nav += [{title: src} for title, src in optional if src in has]
-    if notebooks:
-        nav.insert(4 if urls.READINGS in has else 3, {"Notebooks": notebooks})
-    nav += _by_folder(extra_pages)
-    return nav
+def build_nav(data: CourseData, hand_written: list[str]) -> list:
+    """MkDocs ``nav``: the page kinds (sessions grouped by part), then the hand-written pages of docs_dir
+    that no generated page absorbs, by folder."""
+    return nav_entries(data) + _by_folder([src for src in hand_written if not is_generated(src, data.layout)])
 
 
 def _by_folder(pages: list[str]) -> list:
@@ -43,7 +22,7 @@ def _by_folder(pages: list[str]) -> list:
     for src in sorted(pages, key=lambda src: [("" if part == "index.md" else part) for part in src.split("/")]):
         branch = nav
         for folder in src.split("/")[:-1]:
-            title = safe_title(dirname_to_title(folder))  # a folder name is a title Material prints as it is
+            title = safe_title(_folder_title(folder))  # a folder name is a title Material prints as it is
             section = next((entry[title] for entry in branch if isinstance(entry, dict) and title in entry), None)
             if section is None:
                 section = []
@@ -51,3 +30,9 @@ def _by_folder(pages: list[str]) -> list:
             branch = section
         branch.append(src)
     return nav
+
+
+def _folder_title(folder: str) -> str:
+    """A section title from a folder name, as MkDocs makes it: "about" -> "About", "my-notes" -> "My notes"."""
+    title = folder.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title

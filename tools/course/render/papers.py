@@ -9,37 +9,70 @@ from itertools import combinations
 
 from markupsafe import Markup
 
-from ..bibliography import Bibliography, Paper
-from ..citations import citation_backlinks, notes_path
-from ..data.load import CourseData
-from ..graph import KIND_ORDER, Backlink, backlinks
-from . import urls
-from .env import GeneratedFile, Rendered, SiteContext, environment, render_page, strip_front_matter
+from course.data.bibliography import Bibliography
+from course.data.load import CourseData
+from course.data.papers import Paper
+from course.data.podcasts import display_stamp
+from course.ground import urls
+from course.ground.layout import Layout
+from course.ground.words import day
+from course.link.backlinks import Backlink, backlinks
+from course.render.env import GeneratedFile, Rendered, SiteContext, environment, render_page, strip_front_matter
 
+NAV_TITLE = None  # reached from every list of papers, not from the navigation
 RELATED = 5  # how many related papers a page lists
+
+
+def paths(layout: Layout) -> tuple[str, ...]:
+    return ("papers/",)
+
+
+def exists(data: CourseData) -> bool:
+    return data.bibliography is not None
 
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     bib = data.bibliography
-    if bib is None:
-        return []
-    links = all_backlinks(data, ctx)
+    links = backlinks(data, ctx.hand_written)
     related = Related(bib, RELATED)
     page = urls.paper_page("x")  # links from every paper page are alike
     hrefs = paper_hrefs(bib, page)
-    pm = environment().get_template("paper_macros.md.j2").module
+    paper_macros = environment().get_template("_paper_macros.md.j2").module
     # A paper is related to many others: its link is rendered once, when first listed.
-    shared = dict(pm=pm, readings=urls.relative(page, urls.READINGS),
-                  paper_links=Rendered(lambda key: pm.paper_link(bib[key], hrefs[key])))
+    shared = dict(paper_macros=paper_macros, readings=urls.relative(page, urls.READINGS), describe=describe,
+                  paper_links=Rendered(lambda key: paper_macros.paper_link(bib[key], hrefs[key])))
     template = environment().get_template("paper.md.j2")  # once, not for each of thousands of pages
-    notes_dir = notes_path(data, "x").parent
+    notes_dir = data.layout.notes_dir
     with_notes = {p.relative_to(notes_dir).with_suffix("").as_posix() for p in notes_dir.rglob("*.md")} if notes_dir.is_dir() else set()
     return [
-        render_page(template, urls.paper_page(key), title=paper.title, p=paper, links=links.get(key, []),
+        render_page(template, urls.paper_page(key), title=paper.title, paper=paper, links=links.get(key, []),
                     related=related.top(key), needs=bib.needs(key), **shared,
                     notes=notes(data, key) if key in with_notes else None)
         for key, paper in bib.papers.items()
     ]
+
+
+def describe(link: Backlink) -> str:
+    """A backlink in words: "Reading for session 6: Attention heads (Thu 28 Jan 2027)"."""
+    when = f"{day(link.when)} {link.when.year}" if link.when else ""
+    if link.kind in ("reading", "further-reading"):
+        what = "Reading" if link.kind == "reading" else "Further reading"
+        return f"{what} for session {link.number}: {link.subject} ({when})"
+    if link.kind == "material":
+        return f"Recommended material in the syllabus (number {link.number})"
+    if link.kind == "project-idea":
+        return f"Starting point for the project idea \u201c{link.subject}\u201d"
+    if link.kind == "talk":
+        return f"Recommended reading for the {link.via} talk \u201c{link.subject}\u201d ({when})"
+    if link.kind == "episode":
+        if link.at:
+            return f"Discussed in {link.via} episode {link.number} at {display_stamp(link.at)} (\u201c{link.subject}\u201d)"
+        return f"Discussed in {link.via} episode {link.number}: {link.subject}"
+    if link.kind == "citation":
+        if link.number is not None:
+            return f"Cited in the notes for session {link.number}: {link.subject}"
+        return f"Cited on the page \u201c{link.subject}\u201d"
+    return f"{'Presented' if link.presented else 'To be presented'} by {link.via} on {when}"  # a presentation
 
 
 def paper_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
@@ -52,24 +85,13 @@ def paper_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
     return {key: head + paper.slug + tail for key, paper in bib.papers.items()}
 
 
-def all_backlinks(data: CourseData, ctx: SiteContext) -> dict[str, list[Backlink]]:
-    """The graph's backlinks plus citations in hand-written pages, in the graph's order."""
-    links = backlinks(data)
-    cited = citation_backlinks(ctx.hand_written, data)
-    for link in cited:
-        links.setdefault(link.key, []).append(link)
-    for key in {link.key for link in cited}:
-        links[key].sort(key=lambda b: (KIND_ORDER.index(b.kind) if b.kind in KIND_ORDER else 99, b.order, b.text))
-    return links
-
-
 _HEADING = re.compile(r"^(#{1,6})(?=\s)", re.M)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.M)
 
 
 def notes(data: CourseData, key: str) -> Markup | None:
     """readings/notes/<key>.md (trusted Markdown), its headings moved under the page's "Notes" section."""
-    path = notes_path(data, key)
+    path = data.layout.notes_file(key)
     if not path.is_file():
         return None
     text = strip_front_matter(path.read_text(encoding="utf-8")).strip()

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from ..data.load import CourseData
-from . import urls
-from .env import GeneratedFile, SiteContext, render_page
+from course.data.load import CourseData
+from course.ground import urls
+from course.ground.layout import Layout
+from course.render.env import GeneratedFile, SiteContext, render_page
+
+NAV_TITLE = "Final project"
+
+
+def paths(layout: Layout) -> tuple[str, ...]:
+    return (urls.PROJECT,)
+
+
+def exists(data: CourseData) -> bool:
+    return data.course.final_project is not None
 
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     project = data.course.final_project
-    if project is None:
-        return []
     weight = next((g.weight for g in data.course.grading if "project" in g.component.lower()), None)
     deadlines = [d for d in data.deadlines if "project" in d.id]
     return [render_page("project.md.j2", urls.PROJECT, title="Final project", project=project,

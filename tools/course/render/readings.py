@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from ..data.load import CourseData
-from . import urls
-from .env import GeneratedFile, SiteContext, environment, render_page
-from .papers import paper_hrefs
+from course.data.load import CourseData
+from course.ground import urls
+from course.ground.layout import Layout
+from course.render.env import GeneratedFile, SiteContext, environment, render_page
+from course.render.papers import paper_hrefs
 
 ALL_BIB = "readings/papers.bib"
 OTHER = "Other"  # the group of papers without keywords
+
+
+NAV_TITLE = "Readings"
+
+
+def paths(layout: Layout) -> tuple[str, ...]:
+    return (urls.READINGS, "readings/")
+
+
+def exists(data: CourseData) -> bool:
+    return data.bibliography is not None
 
 
 def topic_bib(slug: str) -> str:
@@ -17,15 +29,13 @@ def topic_bib(slug: str) -> str:
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     bib = data.bibliography
-    if bib is None:
-        return []
     topics = bib.topics
     materials = data.course.materials
     start = [(bib[item.key], item.comment or "", "Start here" if item.start_here else "")
              for item in materials.items if item.key in bib]
     untagged = sorted((k for k, p in bib.papers.items() if not p.keywords), key=bib.newest_first)
     hrefs = paper_hrefs(bib, urls.READINGS)
-    entry = environment().get_template("paper_macros.md.j2").module.entry
+    entry = environment().get_template("_paper_macros.md.j2").module.entry
     entries = {key: entry(paper, hrefs[key]) for key, paper in bib.papers.items()}  # once, though listed per topic
     page = render_page(
         "readings.md.j2", urls.READINGS, title="Readings",

@@ -9,11 +9,33 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from ..data.load import CourseData
-from ..data.schedule import week_of_term
-from ..data.fields import WEEKDAYS
-from . import urls
-from .env import GeneratedFile, SiteContext, render_page
+from course.data.fields import WEEKDAYS
+from course.data.load import CourseData
+from course.data.schedule import week_of_term
+from course.ground import urls
+from course.ground.layout import Layout
+from course.render.env import GeneratedFile, SiteContext, render_page, safe_title
+
+NAV_TITLE = "Schedule"
+
+
+def paths(layout: Layout) -> tuple[str, ...]:
+    return (urls.SCHEDULE, "schedule/")
+
+
+def exists(data: CourseData) -> bool:
+    return True
+
+
+def nav(data: CourseData) -> dict:
+    """The schedule's overview, then its sessions grouped by part of the outline."""
+    schedule: list = [urls.SCHEDULE]
+    for part in data.course.outline:
+        sessions = [s for s in data.sessions if s.entry.part == part.id]
+        if sessions:
+            # Material prints navigation titles without escaping them.
+            schedule.append({safe_title(part.title): [{safe_title(f"{s.number}. {s.title}"): urls.session_page(s.id)} for s in sessions]})
+    return {NAV_TITLE: schedule}
 
 
 @dataclass
@@ -81,7 +103,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     notes = {k: v for k, v in notes.items() if v is not None}
     site_url = ctx.site_url
     hw_out, hw_due = homework_by_session(data)
-    presentations = data.extras.get("presentations_by_session", {})
+    presentations = data.presentations.by_session if data.presentations else {}
     webcal, google = subscribe_links(site_url)
     result = [render_page(
         "schedule.md.j2", urls.SCHEDULE, title="Schedule",

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from ..data.load import CourseData
-from . import urls
-from .env import GeneratedFile, SiteContext, render_page
+from course.data.load import CourseData
+from course.ground import urls
+from course.ground.layout import Layout
+from course.render.env import GeneratedFile, SiteContext, render_page
+
+NAV_TITLE = "Syllabus"
+
+
+def paths(layout: Layout) -> tuple[str, ...]:
+    return (urls.SYLLABUS,)
+
+
+def exists(data: CourseData) -> bool:
+    return True
 
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:

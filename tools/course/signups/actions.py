@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from ..data.validate import _message
-from .board import Board, person
-from .model import Claim
-from .store import Draft
+from course.data.presentations import Claim
+from course.data.signup_board import Presentations, person
+from course.data.validate import message_for
+from course.signups.store import Draft
 
 _LABELS = {"name": "name", "github": "GitHub handle", "paper": "paper", "slot": "slot", "claimed": "time", "issue": "issue"}
 
@@ -32,7 +32,7 @@ def proposed(name: str, paper: str, slot: str | None, handle: str | None, at: dt
         reasons = []
         for item in error.errors(include_url=False):
             label = _LABELS.get(str(item["loc"][0]) if item["loc"] else "", "claim")
-            reasons.append(f"{label}: {_message(item)}")
+            reasons.append(f"{label}: {message_for(item)}")
         return "; ".join(reasons)
     return claim if slot else claim.model_copy(update={"slot": None})
 
@@ -40,7 +40,7 @@ def proposed(name: str, paper: str, slot: str | None, handle: str | None, at: dt
 def claim(draft: Draft, candidate: Claim) -> Result:
     """Add ``candidate`` if it breaks no rule; a claim without a slot gets the earliest with a free place."""
     board = draft.board
-    at = candidate.claimed.astimezone(board.data.course_zone)
+    at = candidate.claimed.astimezone(board.zone)
     candidate = candidate.model_copy(update={"claimed": at})
     if candidate.slot is None:
         free = board.first_free_slot(at)
@@ -51,12 +51,12 @@ def claim(draft: Draft, candidate: Claim) -> Result:
     if refusals:
         return Result(False, refusals[0].message)
     draft.add(candidate)
-    return Result(True, describe(board, candidate), candidate)
+    return Result(True, describe(draft.board, candidate), candidate)
 
 
-def describe(board: Board, claim: Claim) -> str:
+def describe(board: Presentations, claim: Claim) -> str:
     info = board.slots[claim.slot]
-    paper = board.data.bibliography.get(claim.paper) if board.data.bibliography else None
+    paper = board.bibliography.get(claim.paper) if board.bibliography else None
     label = f" ({paper.label})" if paper else ""
     left = board.remaining(claim.slot)
     return (f"{claim.name} presents {claim.paper}{label} in slot {claim.slot!r} on {info.when} "
@@ -79,15 +79,14 @@ def release(draft: Draft, paper: str, name: str | None) -> Result:
     if target.presented:
         return Result(False, f"{target.name} has already presented {paper!r}; edit the file to change the record")
     draft.remove(target)
-    return Result(True, f"{target.name} no longer presents {paper} (slot {target.slot!r} has {board.remaining(target.slot)} places left)", target)
+    return Result(True, f"{target.name} no longer presents {paper} (slot {target.slot!r} has {draft.board.remaining(target.slot)} places left)", target)
 
 
-def listing(board: Board) -> dict:
+def listing(board: Presentations) -> dict:
     """The sign-up state as `course signup list --json` prints it: public fields only."""
-    bib = board.data.bibliography
-    keys = list(board.open_papers) + [c.paper for c in board.claims if c.paper not in board.open_papers]
+    bib = board.bibliography
     papers = []
-    for key in dict.fromkeys(keys):
+    for key in board.listed_papers():
         claims = board.of_paper(key)
         paper = bib.get(key) if bib else None
         papers.append({"key": key, "title": paper.title if paper else key, "status": board.status(key),

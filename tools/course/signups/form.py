@@ -9,16 +9,14 @@ the slots of presentations.yml, so the form is regenerated when they change.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlencode
 
 import yaml
 
-from ..render import urls
-from .board import Board
+from course.data.signup_board import Presentations
+from course.ground import urls
+from course.render.presentations import SIGNUP_FORM, SIGNUP_LABEL as LABEL
 
-TEMPLATE = "presentation-signup.yml"
-FORM_PATH = Path(".github/ISSUE_TEMPLATE") / TEMPLATE
-LABEL = "presentation-signup"
+FORM_PATH = Path(".github/ISSUE_TEMPLATE") / SIGNUP_FORM
 NO_PREFERENCE = "No preference"
 
 # Field id -> the heading GitHub writes above its answer in the issue body.
@@ -29,19 +27,13 @@ FIELD_LABELS = {
 }
 
 
-def signup_url(repo_url: str, key: str) -> str:
-    """The "Sign up" link of one paper: a new issue from the form, with the paper filled in."""
-    query = urlencode({"template": TEMPLATE, "title": f"Presentation sign-up: {key}", "paper": key})
-    return f"{repo_url.rstrip('/')}/issues/new?{query}"
-
-
-def slot_option(board: Board, slot_id: str) -> str:
+def slot_option(board: Presentations, slot_id: str) -> str:
     info = board.slots[slot_id]
     return f"{slot_id}: {info.when}"
 
 
-def render(board: Board, site_url: str | None) -> str:
-    course = board.data.course
+def render(board: Presentations, site_url: str | None) -> str:
+    course = board.course
     page = f"{site_url.rstrip('/')}/{urls.page_url(urls.PRESENTATIONS)}" if site_url else None
     where = f"the [Presentations page]({page})" if page else "the Presentations page of the course site"
     form = {

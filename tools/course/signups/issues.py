@@ -18,10 +18,10 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from .actions import claim, describe, proposed
-from .form import FIELD_LABELS, LABEL, NO_PREFERENCE
-from .model import Handle
-from .store import Draft
+from course.data.presentations import Handle
+from course.signups.actions import claim, describe, proposed
+from course.signups.form import FIELD_LABELS, LABEL, NO_PREFERENCE
+from course.signups.store import Draft
 
 BODY_LIMIT = 65_536  # GitHub's own limit on an issue body
 NO_RESPONSE = "_No response_"

@@ -19,12 +19,12 @@ from typing import TypeVar
 
 from filelock import FileLock, Timeout
 
-from ..data.load import CourseData
-from ..errors import CourseDataError
-from .board import Board
-from .load import data_file, read_board
-from .model import Claim, claim_fields
-from .yamledit import append_claim, remove_claim
+from course.data.load import CourseData
+from course.data.presentations import Claim
+from course.data.signup_board import Presentations, read_presentations
+from course.ground.errors import CourseDataError, Problem
+from course.ground.yaml_source import parse_yaml
+from course.signups.yamledit import append_claim, remove_claim
 
 LOCK_TIMEOUT = 120  # seconds; a claim takes well under one
 
@@ -37,31 +37,52 @@ class StoreError(Exception):
 
 @dataclass
 class Draft:
-    """The file being changed inside the lock: its board, and the text as it will be written."""
+    """The file being changed inside the lock: the presentations it holds, and the text as it will be written."""
 
-    board: Board
+    board: Presentations
     text: str
 
     def add(self, claim: Claim) -> None:
         self.text = append_claim(self.text, claim_fields(claim))
-        self.board.claims.append(claim)
+        self.board = self.board.with_claim(claim)
 
     def remove(self, claim: Claim) -> None:
         index = next(i for i, c in enumerate(self.board.claims) if c is claim)
         self.text = remove_claim(self.text, index)
-        del self.board.claims[index]
+        self.board = self.board.without_claim(claim)
+
+
+def claim_fields(claim: Claim) -> dict:
+    """A new claim as it is written to the file, in the file's key order (unset keys left out)."""
+    return {
+        "name": claim.name,
+        "github": claim.github,
+        "paper": claim.paper,
+        "slot": claim.slot,
+        "claimed": claim.claimed.isoformat(timespec="seconds") if claim.claimed else None,
+        "issue": claim.issue,
+    }
+
+
+def read_board(data: CourseData, text: str) -> tuple[Presentations | None, list[Problem]]:
+    """The presentations ``text`` (presentations.yml as it is, or would be) describes, and its problems."""
+    path = data.layout.presentations_file()
+    document, problems = parse_yaml(text, data.layout.show(path), path)
+    if problems or document is None:
+        return None, problems
+    return read_presentations(document, data.course, data.sessions, data.bibliography)
 
 
 def change(data: CourseData, lock_path: Path, decide: Callable[[Draft], T]) -> T:
     """Run ``decide`` on a fresh draft under the lock, then write what it changed."""
-    path = data_file(data)
+    path = data.layout.presentations_file()
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(str(lock_path), timeout=LOCK_TIMEOUT):
             if not path.exists():
                 raise StoreError(f"{path.name} not found in {path.parent}; create it first (see the README's instructor guide)")
             text = path.read_bytes().decode("utf-8")
-            board, _, problems = read_board(data, text)
+            board, problems = read_board(data, text)
             if problems or board is None:
                 raise CourseDataError(problems)
             draft = Draft(board, text)
@@ -76,7 +97,7 @@ def change(data: CourseData, lock_path: Path, decide: Callable[[Draft], T]) -> T
 
 def _check(data: CourseData, draft: Draft) -> None:
     """The new text must parse, pass every rule, and hold exactly the intended claims."""
-    board, _, problems = read_board(data, draft.text)
+    board, problems = read_board(data, draft.text)
     if problems or board is None:
         raise StoreError("the edited file did not check out, so nothing was written:\n" + "\n".join(str(p) for p in problems))
     if [c.model_dump() for c in board.claims] != [c.model_dump() for c in draft.board.claims]:

@@ -1,12 +1,12 @@
-"""BibTeX read as text with positions: papers.bib into ``Paper`` records and ``Problem``s.
+"""BibTeX read as text with positions: papers.bib into raw entries and ``Problem``s.
 
 bibtexparser (v2) splits the file into blocks and never raises; its block
 lines are 0-based, ours are the 1-based line of each ``@type{``.  Everything
 BibTeX itself would resolve is done here, on the raw values: ``@string``
 macros with ``#`` concatenation, the month macros, and ``crossref``
-inheritance.  Every failed or duplicate block, every entry without a title,
-author/editor or year, and every undefined macro or crossref becomes a
-``Problem``.  Displayed fields are decoded from LaTeX; the raw entry is kept.
+inheritance.  Every failed or duplicate block and every undefined macro or
+crossref becomes a ``Problem``.  What the fields mean (title, authors, links)
+is the data layer's business (``course.data.papers``).
 """
 
 from __future__ import annotations
@@ -14,38 +14,47 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import contextmanager
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, String
 
-from .bibliography import Bibliography, Paper, topic_slug
-from .data.fields import check_url
-from .errors import Problem
-from .latex import parse_names, to_text
-from .render.urls import paper_slug
+from course.ground.errors import Problem
+from course.ground.urls import paper_slug
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 _MONTH_MACROS = {name[:3].lower(): name for name in MONTHS}
-_MONTH_NAMES = {**_MONTH_MACROS, **{name.lower(): name for name in MONTHS}, "sept": "September"}
 _TOKEN = re.compile(r"[^\s#{}\",=]+")
 _BRACE = re.compile(r"[{}]")
-ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
-DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
-_ARXIV_IN_TEXT = re.compile(r"arxiv(?:\.org/(?:abs|pdf)/|:\s*)([^\s/]+/\d{7}|\d{4}\.\d{4,5})(v\d+)?", re.I)
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
-_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
-_ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.I)
-_WEB_LINK = re.compile(r"^https?://[^/?#\s]", re.I)
 # Fields a crossref child never takes from its parent (biblatex's defaults); the parent's
 # title becomes the child's booktitle instead.
 _NOT_INHERITED = {"crossref", "xref", "ids", "title", "subtitle", "titleaddon", "shorttitle", "sortkey"}
 
 
-def parse(text: str, display: str, path: Path | None = None) -> tuple[Bibliography, list[Problem]]:
-    """Parse and check BibTeX source; ``display`` names the file in problems."""
+@dataclass(frozen=True)
+class BibEntry:
+    """One usable entry: its fields resolved (macros, ``#``, crossref) with the line of each."""
+
+    key: str
+    entry_type: str  # lower case
+    fields: dict[str, tuple[str, int]]  # name (lower case) -> (raw LaTeX value, 1-based line)
+    raw: str  # the entry exactly as in the file
+    line: int  # 1-based line of its "@type{"
+    slug: str  # its page's URL segment (unique: a clash is a problem)
+    parent: str | None = None  # the key its crossref names, when that entry exists
+
+
+@dataclass(frozen=True)
+class BibSource:
+    entries: tuple[BibEntry, ...]  # in file order
+    strings: dict[str, tuple[str, tuple[str, ...]]]  # @string name -> (raw block, names it uses)
+    uses: dict[str, tuple[str, ...]]  # entry key -> @string names its fields use
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_bibtex(text: str, display: str) -> BibSource:
+    """Split and resolve BibTeX source; ``display`` names the file in problems."""
     loader = _Loader(text, display)
     with _quiet("bibtexparser"):  # it logs each failed block with 0-based lines; we report them ourselves
         library = bibtexparser.parse_string(text, parse_stack=[])  # raw values: macros and # are resolved here
@@ -58,14 +67,15 @@ def parse(text: str, display: str, path: Path | None = None) -> tuple[Bibliograp
     entries = sorted((e for e in library.entries + repeated if loader.usable(e)), key=lambda e: e.start_line)
     fields = {e.key: loader.fields(e) for e in entries}
     by_lower = {e.key.lower(): e.key for e in entries}
-    papers = []
+    resolved = []
     for entry in entries:
         values = _inherit(entry, fields, by_lower, loader)
-        papers.append(_paper(entry, values, loader))
-    papers = _disambiguate(papers)
-    bibliography = Bibliography(path or Path(display), display, {p.key: p for p in papers}, loader.strings,
-                                {e.key: tuple(sorted(loader.used.get(e.key, ()))) for e in entries})
-    return bibliography, sorted(loader.problems)
+        crossref = values.get("crossref")
+        parent = loader.keys.get(crossref[0].strip().lower()) if crossref else None
+        resolved.append(BibEntry(entry.key, entry.entry_type.lower(), values, entry.raw.strip(), entry.start_line + 1,
+                                 loader.slugs_by_key[entry.key], parent[0] if parent else None))
+    uses = {e.key: tuple(sorted(loader.used.get(e.key, ()))) for e in entries}
+    return BibSource(tuple(resolved), loader.strings, uses, loader.problems)
 
 
 @contextmanager
@@ -235,7 +245,7 @@ def _closing(text: str, start: int) -> int:
     return len(text)
 
 
-def _inherit(entry: Entry, fields: dict, by_lower: dict, loader: _Loader) -> dict[str, tuple[str, int]]:
+def _inherit(entry: Entry, fields: dict, by_lower: dict, loader: "_Loader") -> dict[str, tuple[str, int]]:
     """The entry's fields plus what it inherits through crossref (chains followed, cycles cut)."""
     values = dict(fields[entry.key])
     seen = {entry.key}
@@ -258,87 +268,3 @@ def _inherit(entry: Entry, fields: dict, by_lower: dict, loader: _Loader) -> dic
     return values
 
 
-def _paper(entry: Entry, values: dict[str, tuple[str, int]], loader: _Loader) -> Paper:
-    line = entry.start_line + 1
-    get = {name: value for name, (value, _) in values.items()}.get
-    authors, editors = parse_names(get("author", "")), parse_names(get("editor", ""))
-    title = to_text(get("title", ""))
-    year = to_text(get("year", "")) or to_text(get("date", ""))[:4]
-    if not title:
-        loader.problem(line, f"entry {entry.key!r} has no title; add title = {{...}}")
-    if not authors and not editors:
-        loader.problem(line, f"entry {entry.key!r} has no author or editor; add author = {{Last, First and Last, First}}")
-    if not year:
-        loader.problem(line, f"entry {entry.key!r} has no year; add year = {{YYYY}}")
-    entry_type = entry.entry_type.lower()
-    venue = next((get(n) for n in ("journal", "journaltitle", "booktitle", "howpublished", "publisher", "school",
-                                   "institution", "organization") if get(n)), None)
-    people = authors or editors
-    edited = not authors and bool(editors)
-    arxiv = _arxiv(get)
-    url = _http(get("url"))
-    pdf = _http(get("pdf")) or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else None)
-    doi = _DOI_PREFIX.sub("", (get("doi") or "").strip())
-    details = tuple((name, to_text(get(name))) for name in ("volume", "number", "pages", "publisher") if get(name))
-    month = _month(to_text(get("month", "")))
-    keywords = tuple(dict.fromkeys(k for k in _LIST_SEPARATOR.split(to_text(get("keywords", ""))) if k))
-    crossref = values.get("crossref")
-    return Paper(
-        key=entry.key, entry_type=entry_type, title=title or entry.key,
-        authors=tuple(p.display for p in people), year=year, venue=to_text(venue) if venue else None,
-        url=url, doi=doi if DOI.match(doi) else None, eprint=arxiv,
-        abstract=to_text(get("abstract")) if get("abstract") else None, keywords=keywords,
-        raw=entry.raw.strip(), line=line, people=people, editors=editors, month=month, pdf=pdf,
-        note=to_text(get("note")) if get("note") else None, details=details,
-        crossref=_parent_key(crossref[0], loader) if crossref else None, edited=edited,
-        slug=loader.slugs_by_key[entry.key], topics=tuple((topic_slug(k), k) for k in keywords),
-    )
-
-
-def _parent_key(value: str, loader: _Loader) -> str | None:
-    found = loader.keys.get(value.strip().lower())
-    return found[0] if found else None
-
-
-def _arxiv(get) -> str | None:
-    eprint = (get("eprint") or "").strip()
-    kind = (get("archiveprefix") or get("eprinttype") or "arxiv").strip().lower()
-    if kind == "arxiv" and eprint:
-        eprint = _ARXIV_PREFIX.sub("", eprint)
-        return eprint if ARXIV_ID.match(eprint) else None
-    for name in ("journal", "url", "note", "howpublished"):  # Google Scholar: journal = {arXiv preprint arXiv:1706.03762}
-        match = _ARXIV_IN_TEXT.search(get(name) or "")
-        if match and ARXIV_ID.match(match.group(1) + (match.group(2) or "")):
-            return match.group(1) + (match.group(2) or "")
-    return None
-
-
-def _http(value: str | None) -> str | None:
-    """A link from the .bib, kept only when it is a valid http(s) link."""
-    if not value:
-        return None
-    value = value.strip().replace("\\_", "_").replace("\\%", "%").replace("\\&", "&").replace("\\#", "#")
-    try:
-        check_url(value)
-    except ValueError:
-        return None
-    return value if _WEB_LINK.match(value) else None
-
-
-def _month(value: str) -> str | None:
-    """"jan", "Jan.", "1" and "January" all mean January; other text is kept as written."""
-    if value.isdigit() and 1 <= int(value) <= 12:
-        return MONTHS[int(value) - 1]
-    return _MONTH_NAMES.get(value.lower().rstrip("."), value) or None
-
-
-def _disambiguate(papers: list[Paper]) -> list[Paper]:
-    """Give "Elhage et al. 2022a" and "...2022b" their letters, in file order."""
-    groups: dict[str, list[int]] = {}
-    for i, paper in enumerate(papers):
-        groups.setdefault(paper.label, []).append(i)
-    for indexes in groups.values():
-        if len(indexes) > 1 and len(indexes) <= 26:
-            for letter, i in zip("abcdefghijklmnopqrstuvwxyz", indexes):
-                papers[i] = replace(papers[i], suffix=letter)
-    return papers

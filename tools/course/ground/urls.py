@@ -69,24 +69,14 @@ def paper_page(key: str) -> str:
     return f"papers/{paper_slug(key)}.md"
 
 
+def cite_anchor(key: str) -> str:
+    """The id of a page's first citation of ``key`` (paper pages link back to it)."""
+    return "cite-" + paper_slug(key)
+
+
 def paper_slug(key: str) -> str:
     """A stable URL segment for a BibTeX key (keys may contain ':' or '/')."""
     safe = []
     for ch in key.lower():
         safe.append(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-")
     return "".join(safe)
-
-
-# The generator's part of docs_dir: its top-level pages and the folders it writes pages into, taken
-# from one path of each page kind.  A hand-written page at one of these paths is merged into the
-# generated page; any other hand-written page is a page of its own, which the plugin adds to the
-# navigation.  A new page kind is one more path here (tests/test_urls.py fails until it is).
-_PAGE_KINDS = (HOME, SYLLABUS, PROJECT, SCHEDULE, session_page("id"), TALKS, talk_page("series", "id"),
-               EPISODES, episode_page("podcast", 1), READINGS, paper_page("key"), PRESENTATIONS)
-_GENERATED_PAGES = frozenset(src for src in _PAGE_KINDS if "/" not in src)
-_GENERATED_FOLDERS = frozenset(src.split("/")[0] for src in _PAGE_KINDS if "/" in src)
-
-
-def is_generated(src: str) -> bool:
-    """Whether the page ``src`` (a path in docs_dir) belongs to the generator rather than to its author."""
-    return src in _GENERATED_PAGES or src.split("/")[0] in _GENERATED_FOLDERS

@@ -1,24 +1,30 @@
-"""The sign-up rules, in one place for `course check`, the command line and the issue reconciler.
+"""Paper presentations and their rules, in one place for `course check`, the command line and the issue reconciler.
 
-A ``Board`` holds the slots (with their start times worked out), the papers
-open for presentation, and the claims admitted so far.  ``refusals`` says why
-a claim breaks a rule; `course check` reports every refusal of every claim in
-the file, while a new claim is recorded only when it has none.
+``Presentations`` holds the slots (with their start times worked out), the
+papers open for presentation, and the claims admitted so far; it is frozen, and
+admitting a claim makes a new one.  ``refusals`` says why a claim breaks a rule:
+`course check` reports every refusal of every claim in the file, while a new
+claim is recorded only when it has none.  What the site shows of it is public:
+display names, papers and times; GitHub handles, issue numbers and the
+instructor's notes stay in the YAML file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from functools import cached_property
+from zoneinfo import ZoneInfo
 
-from ..data.load import CourseData
-from ..data.schedule import Session
-from ..errors import Problem
-from ..render.env import clock, day
-from ..yamlsource import YamlDocument
-from .model import Claim, PresentationsFile, Slot
+from course.data.bibliography import Bibliography
+from course.data.course import Course
+from course.data.presentations import Claim, PresentationsFile
+from course.data.schedule import Session
+from course.data.validate import validate
+from course.ground.errors import Problem
+from course.ground.words import clock, day, did_you_mean
+from course.ground.yaml_source import YamlDocument
 
 
 @dataclass(frozen=True)
@@ -58,18 +64,69 @@ def person(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-@dataclass
-class Board:
-    data: CourseData
+@dataclass(frozen=True)
+class Presentation:
+    """One talk, as the schedule, session and paper pages and the calendar show it."""
+
+    presenter: str  # display name
+    key: str  # BibTeX key
+    slot: str
+    start: dt.datetime
+    end: dt.datetime
+    presented: bool
+    session: str | None  # the session it takes place in, if any
+
+
+@dataclass(frozen=True)
+class Presentations:
+    course: Course
+    bibliography: Bibliography | None
     record: PresentationsFile
     slots: dict[str, SlotInfo]
     open_papers: dict[str, tuple[str, ...]]  # key -> its topics, in papers.bib order
-    claims: list[Claim] = field(default_factory=list)
-    broken: set[str] = field(default_factory=set)  # slots with a problem of their own, already reported
+    claims: tuple[Claim, ...] = ()
+    broken: frozenset[str] = frozenset()  # slots with a problem of their own, already reported
 
     @property
     def limit(self) -> int:
         return self.record.rules.presenters_per_paper
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.course.term.timezone)
+
+    def with_claim(self, claim: Claim) -> "Presentations":
+        return replace(self, claims=self.claims + (claim,))
+
+    def without_claim(self, claim: Claim) -> "Presentations":
+        return replace(self, claims=tuple(c for c in self.claims if c is not claim))
+
+    @cached_property
+    def talks(self) -> tuple[Presentation, ...]:
+        """Every claim as a talk, in time order."""
+        talks = []
+        for claim in self.claims:
+            info = self.slots[claim.slot]
+            start = self.talk_start(claim)
+            talks.append(Presentation(
+                presenter=claim.name, key=claim.paper, slot=claim.slot, start=start,
+                end=start + dt.timedelta(minutes=info.minutes), presented=claim.presented,
+                session=info.session.id if info.session else None,
+            ))
+        return tuple(sorted(talks, key=lambda t: (t.start, self.slots[t.slot].index)))
+
+    @cached_property
+    def by_session(self) -> dict[str, list[Presentation]]:
+        """The talks given in each session (by session id)."""
+        found: dict[str, list[Presentation]] = {}
+        for talk in self.talks:
+            if talk.session:
+                found.setdefault(talk.session, []).append(talk)
+        return found
+
+    def listed_papers(self) -> list[str]:
+        """The open papers, then papers claimed though not open (pinned by the instructor)."""
+        return list(dict.fromkeys(list(self.open_papers) + [c.paper for c in self.claims]))
 
     def in_slot(self, slot_id: str) -> list[Claim]:
         return [c for c in self.claims if c.slot == slot_id]
@@ -119,10 +176,9 @@ class Board:
         if holder is not None:
             found.append(Refusal("name", f"{holder.name} already holds a claim (paper {holder.paper!r} in slot {holder.slot!r}); "
                                          "a student presents one paper, so release that claim first"))
-        bib = self.data.bibliography
+        bib = self.bibliography
         if bib is not None and claim.paper not in bib:
-            close = difflib.get_close_matches(claim.paper, bib.keys(), n=1, cutoff=0.7)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(claim.paper, bib.keys(), 0.7, "; did you mean {!r}?")
             found.append(Refusal("paper", f"paper {claim.paper!r} is not in {bib.display}{hint}"))
         elif not claim.pinned and claim.paper not in self.open_papers:
             found.append(Refusal("paper", f"paper {claim.paper!r} is not open for presentation; choose one of the open papers on the sign-up page",
@@ -138,8 +194,7 @@ class Board:
         if info is None and claim.slot in self.broken:
             return found
         if info is None:
-            close = difflib.get_close_matches(claim.slot, list(self.slots), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            hint = did_you_mean(claim.slot, self.slots)
             found.append(Refusal("slot", f"there is no slot {claim.slot!r}: {hint}the slots are {', '.join(self.slots)}"))
             return found
         if at is not None and not claim.pinned and at >= info.start:
@@ -154,12 +209,13 @@ class Board:
         return found
 
 
-def build(data: CourseData, record: PresentationsFile, document: YamlDocument) -> tuple[Board, list[Problem]]:
+def build(course: Course, sessions: tuple[Session, ...], bib: Bibliography | None, record: PresentationsFile,
+          document: YamlDocument) -> tuple[Presentations, list[Problem]]:
     """Check the slots and open papers against the course, then admit every claim, reporting broken rules."""
     problems: list[Problem] = []
-    slots = _slots(data, record, document, problems)
-    board = Board(data, record, slots, _open_papers(data, record, document, problems))
-    board.broken = {slot.id for slot in record.slots if slot.id not in slots}
+    slots = _slots(course, sessions, record, document, problems)
+    board = Presentations(course, bib, record, slots, _open_papers(bib, record, document, problems),
+                          broken=frozenset(slot.id for slot in record.slots if slot.id not in slots))
     first_line: dict[str, int] = {}
     for i, slot in enumerate(record.slots):
         if slot.id in first_line:
@@ -169,22 +225,22 @@ def build(data: CourseData, record: PresentationsFile, document: YamlDocument) -
         for refusal in board.refusals(claim, claim.claimed, live=False):
             message = refusal.message + (f" ({refusal.fix})" if refusal.fix else "")
             problems.append(document.problem(("claims", i, refusal.field), message))
-        board.claims.append(claim)
+        board = board.with_claim(claim)
     return board, problems
 
 
-def _slots(data: CourseData, record: PresentationsFile, document: YamlDocument, problems: list[Problem]) -> dict[str, SlotInfo]:
-    course, zone = data.course, data.course_zone
-    sessions = {s.id: s for s in data.sessions}
-    by_date = {s.date: s for s in data.sessions if not s.cancelled}
+def _slots(course: Course, all_sessions: tuple[Session, ...], record: PresentationsFile, document: YamlDocument,
+           problems: list[Problem]) -> dict[str, SlotInfo]:
+    zone = ZoneInfo(course.term.timezone)
+    sessions = {s.id: s for s in all_sessions}
+    by_date = {s.date: s for s in all_sessions if not s.cancelled}
     result: dict[str, SlotInfo] = {}
     for i, slot in enumerate(record.slots):
         minutes = slot.minutes or record.rules.minutes
         if slot.session:
             session = sessions.get(slot.session)
             if session is None:
-                close = difflib.get_close_matches(slot.session, list(sessions), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else " (use an id from schedule.yml)"
+                hint = did_you_mean(slot.session, sessions, template="; did you mean {!r}?", otherwise=" (use an id from schedule.yml)")
                 problems.append(document.problem(("slots", i, "session"), f"no session with id {slot.session!r}{hint}"))
                 continue
             if session.cancelled:
@@ -208,8 +264,8 @@ def _slots(data: CourseData, record: PresentationsFile, document: YamlDocument, 
     return result
 
 
-def _open_papers(data: CourseData, record: PresentationsFile, document: YamlDocument, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
-    bib = data.bibliography
+def _open_papers(bib: Bibliography | None, record: PresentationsFile, document: YamlDocument,
+                 problems: list[Problem]) -> dict[str, tuple[str, ...]]:
     if bib is None:
         return {}
     chosen = record.papers
@@ -218,13 +274,11 @@ def _open_papers(data: CourseData, record: PresentationsFile, document: YamlDocu
         for part in ("keys", "exclude"):
             for i, key in enumerate(getattr(chosen, part)):
                 if key not in bib:
-                    close = difflib.get_close_matches(key, bib.keys(), n=1, cutoff=0.7)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    hint = did_you_mean(key, bib.keys(), 0.7, "; did you mean {!r}?")
                     problems.append(document.problem(("papers", part, i), f"paper {key!r} is not in {bib.display}{hint}"))
         for i, topic in enumerate(chosen.topics):
             if topic not in known_topics:
-                close = difflib.get_close_matches(topic, known_topics, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(topic, known_topics, template="; did you mean {!r}?")
                 problems.append(document.problem(("papers", "topics", i), f"no paper in {bib.display} has the keyword {topic!r}{hint}"))
     result = {}
     for key, paper in bib.papers.items():
@@ -232,3 +286,12 @@ def _open_papers(data: CourseData, record: PresentationsFile, document: YamlDocu
             if chosen is None or key not in chosen.exclude:
                 result[key] = paper.keywords
     return result
+
+
+def read_presentations(document: YamlDocument, course: Course, sessions: tuple[Session, ...],
+                       bib: Bibliography | None) -> tuple[Presentations | None, list[Problem]]:
+    """The presentations presentations.yml (read into ``document``) describes, and every problem in it."""
+    record, problems = validate(document, PresentationsFile)
+    if record is None:
+        return None, problems
+    return build(course, sessions, bib, record, document)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from ..data.fields import check_url
-from ..data.load import CourseData
-from ..render import urls
-from ..render.env import GeneratedFile, SiteContext, render_page
-from .board import Board, SlotInfo
-from .form import signup_url
-from .load import Presentation, presentations
+from course.data.fields import check_url
+from course.data.load import CourseData
+from course.data.signup_board import Presentation, SlotInfo
+from course.ground import urls
+from course.ground.layout import Layout
+from course.ground.words import slug
+from course.render.env import GeneratedFile, SiteContext, render_page
+
+NAV_TITLE = "Presentations"
+# The issue form students sign up with (written by `course signup form`) and its label.
+SIGNUP_FORM = "presentation-signup.yml"
+SIGNUP_LABEL = "presentation-signup"
 
 
 @dataclass(frozen=True)
@@ -30,25 +35,33 @@ class PaperRow:
     signup: str | None  # the "Sign up" link, for an open paper
 
 
-def topic_id(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+def paths(layout: Layout) -> tuple[str, ...]:
+    return (urls.PRESENTATIONS, "presentations/")
+
+
+def exists(data: CourseData) -> bool:
+    return data.presentations is not None
+
+
+def signup_url(repo_url: str, key: str) -> str:
+    """The "Sign up" link of one paper: a new issue from the form, with the paper filled in
+    (issue forms take a field's value from the query parameter named after its id)."""
+    query = urlencode({"template": SIGNUP_FORM, "title": f"Presentation sign-up: {key}", "paper": key})
+    return f"{repo_url.rstrip('/')}/issues/new?{query}"
 
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
-    board: Board | None = data.extras.get("presentations")
-    if board is None:
-        return []
-    talks = presentations(board)
+    board = data.presentations
+    talks = board.talks
     slots = [SlotRow(info, [t for t in talks if t.slot == info.id], board.remaining(info.id)) for info in board.slots.values()]
     places = any(row.remaining for row in slots)
     repo = _repo_url(ctx.repo_url)
-    keys = list(board.open_papers) + [c.paper for c in board.claims if c.paper not in board.open_papers]
     papers = []
-    for key in dict.fromkeys(keys):
+    for key in board.listed_papers():
         status = board.status(key)
         paper = data.bibliography.get(key) if data.bibliography else None
         link = signup_url(repo, key) if repo and status == "open" and places and key in board.open_papers else None
-        papers.append(PaperRow(key, [topic_id(k) for k in (paper.keywords if paper else ())],
+        papers.append(PaperRow(key, [slug(k) for k in (paper.keywords if paper else ())],
                                status, [t for t in talks if t.key == key], link))
     chosen = board.record.papers
     topics = list(chosen.topics) if chosen and chosen.topics else sorted({t for row in papers for t in row.topics})

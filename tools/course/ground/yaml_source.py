@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem
+from course.ground.errors import Problem
 
 Loc = tuple  # a path into the data: ("sessions", 3, "date")
 

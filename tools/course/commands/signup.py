@@ -10,8 +10,13 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import CourseDataError
+from course.ground.errors import CourseDataError
+from course.ground.layout import Layout
+
+if TYPE_CHECKING:  # the data is loaded when a command runs, not when the CLI starts
+    from course.data.load import CourseData
 
 EXAMPLES = """Examples:
   course signup claim --name "Ada L." --paper olsson2022context --slot paper-presentations-2
@@ -90,35 +95,33 @@ def _moment(value: str) -> dt.datetime:
     return moment
 
 
-def _load(args):
-    """The project and its data, or None after printing why they cannot be used."""
-    from ..project import Project
-    from .load import data_file
+def _load(args) -> CourseData | None:
+    """The course data, or None after printing why sign-ups cannot be run on it."""
+    from course.data.load import load_course_data
 
-    project = Project.find(Path(args.root))
+    layout = Layout.from_mkdocs_yml(Path(args.root))
     try:
-        data = project.load()
+        data = load_course_data(layout)
     except CourseDataError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(f"{len(error.problems)} problem(s) in the course data; fix them first (course check lists them).", file=sys.stderr)
         return None
-    if "presentations" not in data.extras:
-        print(f"{data_file(data).relative_to(project.root)}: not found; create it to run sign-ups (see the README's instructor guide)", file=sys.stderr)
+    if data.presentations is None:
+        print(f"{layout.show(layout.presentations_file())}: not found; create it to run sign-ups (see the README's instructor guide)", file=sys.stderr)
         return None
-    return project, data
+    return data
 
 
 def _change(args, decide):
     """Load the data, then run ``decide(draft)`` under the lock and write what it changed; None after an error."""
-    from .store import StoreError, change
+    from course.signups.store import StoreError, change
 
-    loaded = _load(args)
-    if loaded is None:
+    data = _load(args)
+    if data is None:
         return None
-    project, data = loaded
     try:
-        return change(data, project.cache_dir / "signups.lock", decide)
+        return change(data, data.layout.cache / "signups.lock", decide)
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
     except CourseDataError as error:
@@ -137,7 +140,7 @@ def _report(result, verb: str) -> int:
 
 
 def _claim(args) -> int:
-    from . import actions
+    from course.signups import actions
 
     candidate = actions.proposed(args.name, args.paper, args.slot, args.handle, args.now or dt.datetime.now(dt.timezone.utc))
     if isinstance(candidate, str):  # hostile or malformed text is refused before anything is read
@@ -147,18 +150,18 @@ def _claim(args) -> int:
 
 
 def _release(args) -> int:
-    from . import actions
+    from course.signups import actions
 
     return _report(_change(args, lambda draft: actions.release(draft, args.paper, args.name)), "released")
 
 
 def _list(args) -> int:
-    from . import actions
+    from course.signups import actions
 
-    loaded = _load(args)
-    if loaded is None:
+    data = _load(args)
+    if data is None:
         return 1
-    board = loaded[1].extras["presentations"]
+    board = data.presentations
     state = actions.listing(board)
     if args.json:
         print(json.dumps(state, indent=2, ensure_ascii=False))
@@ -176,14 +179,13 @@ def _list(args) -> int:
 
 
 def _form(args) -> int:
-    from . import form
+    from course.signups import form
 
-    loaded = _load(args)
-    if loaded is None:
+    data = _load(args)
+    if data is None:
         return 1
-    project, data = loaded
-    text = form.render(data.extras["presentations"], project.site_url)
-    path = project.root / form.FORM_PATH
+    text = form.render(data.presentations, data.layout.site_url)
+    path = data.layout.root / form.FORM_PATH
     current = path.read_text(encoding="utf-8") if path.exists() else None
     if args.check:
         if current != text:
@@ -201,7 +203,7 @@ def _form(args) -> int:
 
 
 def _apply_issues(args) -> int:
-    from . import issues
+    from course.signups import issues
 
     try:
         found = issues.read_issues(args.files)

@@ -9,13 +9,15 @@ them; a test keeps them in sync with the models.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from .data.announcements import AnnouncementsFile
-from .data.course import Course
-from .data.podcasts import PodcastFile
-from .data.schedule import ScheduleFile
-from .data.talks import TalkSeriesFile
+from course.data.announcements import AnnouncementsFile
+from course.data.course import Course
+from course.data.podcasts import PodcastFile
+from course.data.presentations import PresentationsFile
+from course.data.schedule import ScheduleFile
+from course.data.talks import TalkSeriesFile
 
 # schema name -> (model, the data files (relative to the data dir) it describes)
 SCHEMAS: dict[str, tuple[type, str]] = {
@@ -24,12 +26,8 @@ SCHEMAS: dict[str, tuple[type, str]] = {
     "announcements": (AnnouncementsFile, "announcements.yml"),
     "talks": (TalkSeriesFile, "talks/*.yml"),
     "podcasts": (PodcastFile, "podcasts/*.yml"),
+    "presentations": (PresentationsFile, "presentations.yml"),
 }
-
-
-def register(name: str, model: type, files: str) -> None:
-    """Later stages (sign-ups) add the schemas of their own files."""
-    SCHEMAS[name] = (model, files)
 
 
 def schema_text(name: str) -> str:
@@ -50,8 +48,6 @@ def schema_path(data_dir: Path, name: str) -> Path:
 
 def schema_reference(data_file: Path, data_dir: Path, name: str) -> str:
     """The first line a data file should start with."""
-    import os
-
     relative = os.path.relpath(schema_path(data_dir, name), data_file.parent)
     return f"# yaml-language-server: $schema={Path(relative).as_posix()}"
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from ..data.fields import BibKey, Date, Line, Paragraphs, Record, Slug, Time
+from course.data.fields import BibKey, Date, Line, Paragraphs, Record, Slug, Time
 
 NAME_LIMIT = 100
 _EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
@@ -110,18 +110,6 @@ class Claim(Record):
     pinned: bool = False  # set by the instructor: the tools never release or move it
     presented: bool = False  # set by the instructor after the talk
     note: Paragraphs | None = None  # private: never published
-
-
-def claim_fields(claim: Claim) -> dict:
-    """A new claim as it is written to the file, in the file's key order (unset keys left out)."""
-    return {
-        "name": claim.name,
-        "github": claim.github,
-        "paper": claim.paper,
-        "slot": claim.slot,
-        "claimed": claim.claimed.isoformat(timespec="seconds") if claim.claimed else None,
-        "issue": claim.issue,
-    }
 
 
 def _none_is_empty(value: object) -> object:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from course.errors import CourseDataError
-from course.notebooks import DEFAULT_CACHE_DIR, DEFAULT_NOTEBOOKS_DIR
+from course.ground.errors import CourseDataError
+from course.ground.layout import Layout
 
 if TYPE_CHECKING:  # the runner is imported when a command runs, not when the CLI starts
     from course.notebooks.runner import NotebookResult
@@ -20,12 +19,11 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "notebooks",
         help="execute the lecture notebooks and fill the cache",
-        description="Execute the lecture notebooks in content/notebooks/ and fill the build's cache.",
+        description="Execute the lecture notebooks (the plugin's notebooks_dir in mkdocs.yml) and fill the build's cache "
+                    "(its cache_dir), exactly as `mkdocs build` would.",
         epilog="Example: course notebooks run gpt-from-scratch   (then `mkdocs build` starts no kernel)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--notebooks-dir", default=DEFAULT_NOTEBOOKS_DIR, help=f"default: {DEFAULT_NOTEBOOKS_DIR}")
-    parser.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR, help=f"default: {DEFAULT_CACHE_DIR}")
     commands = parser.add_subparsers(dest="notebooks_command", metavar="COMMAND")
     parser.set_defaults(handler=lambda args: parser.print_help() or 2)
 
@@ -39,7 +37,7 @@ def register(subparsers) -> None:
     run.add_argument("names", nargs="*", metavar="NAME", help="notebook name, e.g. gpt-from-scratch (default: all)")
     run.add_argument("--force", action="store_true", help="execute even when the cached outputs are current")
     run.add_argument("--jobs", "-j", type=int, default=None, help="kernels at once (default: one per core)")
-    run.add_argument("--timeout", type=int, default=600, help="seconds per cell, unless a notebook sets its own (default: 600)")
+    run.add_argument("--timeout", type=int, default=None, help="seconds per cell, unless a notebook sets its own (default: the plugin's notebook_timeout)")
     run.set_defaults(handler=_run)
 
     listing = commands.add_parser(
@@ -51,14 +49,10 @@ def register(subparsers) -> None:
 
 
 def _stage(args, **options) -> NotebookStage:
+    """The build's notebook stage, with the folders, cache and URLs of mkdocs.yml."""
     from course.notebooks.stage import NotebookStage
 
-    from course.project import Project
-
-    root = Path(args.root)
-    project = Project.find(root)  # site_url and repo_url, so downloads made here match the build's
-    return NotebookStage(root, root / args.notebooks_dir, root / args.cache_dir,
-                         site_url=project.site_url, repo_url=project.repo_url, **options)
+    return NotebookStage(Layout.from_mkdocs_yml(Path(args.root)), **options)
 
 
 def _run(args) -> int:

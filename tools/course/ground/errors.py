@@ -51,22 +51,3 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
             pass
     return path.as_posix()
 
-
-class Problems:
-    """A collector: ``add`` problems while loading, ``raise_if_any`` at the end."""
-
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, path: str, line: int, col: int, message: str) -> None:
-        self.items.append(Problem(path, line, col, message))
-
-    def extend(self, problems) -> None:
-        self.items.extend(problems)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise CourseDataError(self.items)

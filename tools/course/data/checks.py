@@ -1,0 +1,135 @@
+"""Rules that span records: references between files, uniqueness, dates in the term.
+
+Each check adds ``path:line:col`` problems; they run on whatever validated, so
+that one mistake does not hide another.
+"""
+
+from __future__ import annotations
+
+from course.data.bibliography import Bibliography
+from course.data.course import Course
+from course.data.schedule import ScheduleFile, Session, lay_out
+from course.ground.errors import Problem
+from course.ground.layout import Layout
+from course.ground.words import did_you_mean
+from course.ground.yaml_source import YamlDocument
+
+
+def valid_items(document: YamlDocument | None, key: str, model) -> list[tuple[int, object]]:
+    """When a file has errors, the items of its list ``key`` that are valid on their own.
+
+    Cross-record checks (paper keys, parts) still run on those, so one mistake
+    does not hide another.
+    """
+    if document is None or not isinstance(document.data, dict) or not isinstance(document.data.get(key), list):
+        return []
+    items = []
+    for i, raw in enumerate(document.data[key]):
+        try:
+            items.append((i, model.model_validate(raw)))
+        except Exception:
+            continue
+    return items
+
+
+class Checks:
+    """Rules that span records: references, uniqueness, dates."""
+
+    def __init__(self, problems: list[Problem], bibliography: Bibliography | None):
+        self.problems = problems
+        self.bibliography = bibliography
+
+    def paper(self, key: str, document: YamlDocument, loc: tuple) -> None:
+        if self.bibliography is None or key in self.bibliography:
+            return
+        hint = did_you_mean(key, self.bibliography.keys(), 0.7)
+        self.problems.append(document.problem(loc, f"unknown paper key {key!r}: {hint}add it to {self.bibliography.display} or fix the key"))
+
+    def papers(self, keys, document: YamlDocument, loc: tuple) -> None:
+        for i, key in enumerate(keys):
+            self.paper(key, document, loc + (i,))
+
+    def unique(self, items: list[tuple[str, tuple]], document: YamlDocument, what: str) -> None:
+        first: dict[str, tuple] = {}
+        for value, loc in items:
+            if value in first:
+                line = document.positions.of_value(first[value])[0]
+                self.problems.append(document.problem(loc, f"{what} id {value!r} is already used on line {line}; ids must be unique"))
+            else:
+                first[value] = loc
+
+    def unique_across(self, items: list[tuple[str, YamlDocument, tuple]], what: str) -> None:
+        first: dict[str, YamlDocument] = {}
+        for value, document, loc in items:
+            if value in first:
+                self.problems.append(document.problem(loc, f"{what} id {value!r} is already used in {first[value].display}"))
+            else:
+                first[value] = document
+
+    def course(self, course: Course, document: YamlDocument) -> None:
+        self.unique([(p.id, ("outline", i, "id")) for i, p in enumerate(course.outline)], document, "part")
+        for i, item in enumerate(course.materials.items):
+            self.paper(item.key, document, ("materials", "items", i, "key"))
+        if course.final_project:
+            for i, idea in enumerate(course.final_project.ideas):
+                self.papers(idea.readings, document, ("final_project", "ideas", i, "readings"))
+        term = course.term
+        for i, holiday in enumerate(term.holidays):
+            if not term.start <= holiday.date <= term.end:
+                self.problems.append(document.problem(("term", "holidays", i, "date"), f"holiday {holiday.date} is outside the term ({term.start} to {term.end})"))
+
+    def session_references(self, course: Course | None, entries: list, document: YamlDocument, layout: Layout,
+                           notebook_names: list[str] | None) -> None:
+        """Checks of each session on its own: its part, papers and notebook exist."""
+        self.unique([(s.id, ("sessions", i, "id")) for i, s in entries], document, "session")
+        parts = [part.id for part in course.outline] if course else None
+        for i, entry in entries:
+            loc = ("sessions", i)
+            if parts is not None and entry.part not in parts:
+                hint = did_you_mean(entry.part, parts)
+                self.problems.append(document.problem(loc + ("part",), f"unknown part {entry.part!r}: {hint}parts are the outline ids in course.yml: {', '.join(parts)}"))
+            self.papers(entry.readings, document, loc + ("readings",))
+            self.papers(entry.further_reading, document, loc + ("further_reading",))
+            if entry.notebook and notebook_names is not None and entry.notebook not in notebook_names:
+                hint = did_you_mean(entry.notebook, notebook_names)
+                self.problems.append(document.problem(loc + ("notebook",), f"no notebook {entry.notebook!r} in {layout.show(layout.notebooks)}/: {hint}add {entry.notebook}.py there or fix the name"))
+
+    def schedule(self, course: Course, schedule: ScheduleFile, document: YamlDocument) -> list[Session]:
+        """Dates, homework and deadlines: checks that need the whole, valid schedule."""
+        entries = schedule.sessions
+        sessions, slips = lay_out(course, entries)
+        for slip in slips:
+            self.problems.append(document.problem(("sessions", slip.index, slip.field), slip.message))
+        by_id = {s.id: s for s in sessions}
+        ids = [e.id for e in entries]
+        self.unique([(h.id, ("homework", i, "id")) for i, h in enumerate(schedule.homework)], document, "homework")
+        for i, work in enumerate(schedule.homework):
+            for key in ("out", "due"):
+                ref = getattr(work, key)
+                if ref not in ids:
+                    hint = did_you_mean(ref, ids, template="; did you mean {!r}?")
+                    self.problems.append(document.problem(("homework", i, key), f"no session with id {ref!r}{hint}"))
+            out, due = by_id.get(work.out), by_id.get(work.due)
+            if out and due and due.date <= out.date:
+                self.problems.append(document.problem(("homework", i, "due"), f"{work.id!r} is due ({due.date}) before or when it is handed out ({out.date})"))
+        self.unique([(d.id, ("deadlines", i, "id")) for i, d in enumerate(schedule.deadlines)], document, "deadline")
+        for i, deadline in enumerate(schedule.deadlines):
+            if not course.term.start <= deadline.date <= course.term.end:
+                self.problems.append(document.problem(("deadlines", i, "date"), f"{deadline.date} is outside the term ({course.term.start} to {course.term.end})"))
+        return sessions
+
+    def talks(self, talks: list, document: YamlDocument) -> None:
+        self.unique([(t.id, ("talks", i, "id")) for i, t in talks], document, "talk")
+        for i, talk in talks:
+            self.papers(talk.readings, document, ("talks", i, "readings"))
+
+    def podcast(self, episodes: list, document: YamlDocument) -> None:
+        self.unique([(str(e.number), ("episodes", i, "number")) for i, e in episodes], document, "episode number")
+        for i, episode in episodes:
+            self.papers(episode.papers, document, ("episodes", i, "papers"))
+            self._topic_papers(episode.topics, document, ("episodes", i, "topics"))
+
+    def _topic_papers(self, topics, document, loc) -> None:
+        for i, topic in enumerate(topics):
+            self.papers(topic.papers, document, loc + (i, "papers"))
+            self._topic_papers(topic.topics, document, loc + (i, "topics"))

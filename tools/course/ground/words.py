@@ -1,0 +1,50 @@
+"""Small words every layer needs, written once: slugs, dates and times as the site shows them,
+and the "did you mean" hint of an error message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=4096)  # a bibliography uses a few dozen keywords, thousands of times
+def slug(text: str, fallback: str = "") -> str:
+    """"Induction heads" -> "induction-heads", "Évaluation" -> "evaluation": for anchors, ids and file names."""
+    ascii_only = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return _NOT_SLUG.sub("-", ascii_only).strip("-") or fallback
+
+
+def day(value: dt.date) -> str:
+    """"Thu 28 Jan"."""
+    return f"{value:%a} {value.day} {value:%b}"
+
+
+def long_day(value: dt.date) -> str:
+    """"Thursday 28 January 2027"."""
+    return f"{value:%A} {value.day} {value:%B} {value.year}"
+
+
+def clock(value: dt.time | dt.datetime | None) -> str:
+    """"15:30" (24-hour clock); empty for no time."""
+    if value is None:
+        return ""
+    return f"{value:%H:%M}"
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice most like ``word`` (a likely typo of it), if any is close enough."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6, template: str = "did you mean {!r}? ",
+                 otherwise: str = "") -> str:
+    """The hint of an error message: ``template`` filled with the closest choice, else ``otherwise``."""
+    match = closest(word, choices, cutoff)
+    return template.format(match) if match is not None else otherwise

@@ -1,0 +1,98 @@
+"""Every dated thing in the course as a calendar event: sessions, homework, deadlines, talks, presentations.
+
+UIDs come from record ids, never from dates or the clock, so a calendar
+client updates an event when its date moves instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from course.data.load import CourseData
+from course.data.talks import talk_datetimes
+from course.ground import urls
+from course.ground.words import slug
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str
+    summary: str
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date | None = None
+    description: str | None = None
+    location: str | None = None
+    url: str | None = None
+    cancelled: bool = False
+    categories: tuple[str, ...] = ()
+
+
+def events(data: CourseData, site_url: str | None = None) -> list[Event]:
+    """Every dated thing in the course, as calendar events (``site_url`` makes their links absolute)."""
+    course = data.course
+    domain = slug(f"{course.code} {course.title}")
+
+    def page(src: str) -> str | None:
+        return site_url.rstrip("/") + "/" + urls.page_url(src) if site_url else None
+
+    result: list[Event] = []
+    for s in data.sessions:
+        result.append(Event(
+            uid=f"session-{s.id}@{domain}",
+            summary=f"{course.code}: {s.number}. {s.title}",
+            start=s.start, end=s.end, description=s.entry.summary, location=course.meetings.location,
+            url=page(urls.session_page(s.id)), cancelled=s.cancelled, categories=("Lecture",),
+        ))
+    by_id = {s.id: s for s in data.sessions}
+    for work in data.homework:
+        due = by_id.get(work.due)
+        if due is not None:
+            result.append(Event(
+                uid=f"homework-{work.id}@{domain}", summary=f"{course.code}: due: {work.title}",
+                start=due.start, description=work.description or "Due at the beginning of class.",
+                url=page(urls.session_page(due.id)), categories=("Deadline",),
+            ))
+    for deadline in data.deadlines:
+        at = dt.datetime.combine(deadline.date, deadline.time, data.course_zone)
+        result.append(Event(
+            uid=f"deadline-{deadline.id}@{domain}", summary=f"{course.code}: {deadline.title}",
+            start=at, description=deadline.description, url=page(urls.SCHEDULE), categories=("Deadline",),
+        ))
+    for ts in data.talk_series:
+        for talk in ts.talks:
+            start, end = talk_datetimes(ts.series, talk)
+            speakers = ", ".join(s.name for s in talk.speakers)
+            result.append(Event(
+                uid=f"talk-{ts.series.id}-{talk.id}@{domain}",
+                summary=f"{ts.series.title}: {talk.heading}" + (f" ({speakers})" if speakers and not talk.tbd else ""),
+                start=start or talk.date, end=end if start else talk.date + dt.timedelta(days=1),
+                description=talk.abstract, location="Zoom" if talk.format == "zoom" else ts.series.location,
+                url=page(urls.talk_page(ts.series.id, talk.id)), categories=("Talk",),
+            ))
+    result += _presentation_events(data, domain)
+    return result
+
+
+def _presentation_events(data: CourseData, domain: str) -> list[Event]:
+    if data.presentations is None:
+        return []
+    course, bib = data.course, data.bibliography
+    found, seen = [], set()
+    for talk in data.presentations.talks:
+        paper = bib.get(talk.key) if bib else None
+        title = paper.title if paper else talk.key
+        uid = f"presentation-{talk.slot}-{urls.paper_slug(talk.key)}"
+        n = 1
+        while f"{uid}-{n}" in seen:  # several presenters of one paper in one slot
+            n += 1
+        seen.add(f"{uid}-{n}")
+        found.append(Event(
+            uid=f"{uid}{'' if n == 1 else f'-{n}'}@{domain}",
+            summary=f"{course.code}: {talk.presenter} presents \u201c{title}\u201d",
+            start=talk.start, end=talk.end,
+            description=f"Paper presentation ({paper.label if paper else talk.key}).",
+            location=course.meetings.location,
+            categories=("Presentation",),
+        ))
+    return found
