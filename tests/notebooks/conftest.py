@@ -72,7 +72,7 @@ def nb_project(tmp_path: Path) -> Project:
 @pytest.fixture
 def kernel_starts(monkeypatch) -> list[str]:
     """Names of the notebooks executed (each execution starts one kernel)."""
-    from course.notebooks import runner
+    from course.notebooks import run as runner
 
     started: list[str] = []
     real = runner.execute_notebook

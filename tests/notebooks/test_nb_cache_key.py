@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from course.notebooks.cache_key import cache_key, describe_change, key_inputs
-from course.notebooks.deps import find_dependencies
+from course.notebooks.inputs import cache_key, describe_change, find_dependencies, key_inputs
 from course.notebooks.source import read_notebook
 
 BODY = """\

@@ -78,9 +78,24 @@ def test_a_failing_cell_names_notebook_cell_line_and_exception(nb_project):
         "    z = y / 0"
     )
     assert cache.record("bad") is None
+    assert cache.failure("bad")["problem"] == str(error.value)  # a failure is recorded, as data
     assert cache.record("other") == other_before  # untouched
     good_after = cache.record("good")  # re-executed in the failing run, and stored
     assert good_after.key != good_before.key and cache.lookup("good", good_after.key) is not None
+
+
+def test_a_failed_result_carries_its_problem_and_a_later_success_clears_the_record(nb_project):
+    path = nb_project.notebook("flaky", "# %%\nx = 1 / 0\n")
+    stage = nb_project.stage()
+    (result,) = stage.notebooks.run()  # the runner returns failures; only the stage raises them
+    assert result.status == "failed" and result.nb is None
+    line = path.read_text().splitlines().index("x = 1 / 0") + 1
+    assert str(result.problem) == f"{nb_project.layout().show(path)}:{line}: notebook 'flaky' failed in cell 1: ZeroDivisionError: division by zero\n    x = 1 / 0"
+    assert stage.notebooks.cache.failure("flaky")["key"]
+    nb_project.notebook("flaky", "# %%\nx = 1 / 1\n")
+    (result,) = stage.notebooks.run()
+    assert result.status == "executed" and result.problem is None
+    assert stage.notebooks.cache.failure("flaky") is None
 
 
 def test_an_error_inside_a_local_module_points_at_the_cell_and_the_module(nb_project):

@@ -11,8 +11,7 @@ from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
 
 if TYPE_CHECKING:  # the runner is imported when a command runs, not when the CLI starts
-    from course.notebooks.runner import NotebookResult
-    from course.notebooks.stage import NotebookStage
+    from course.notebooks.run import NotebookResult, Notebooks
 
 
 def register(subparsers) -> None:
@@ -48,19 +47,22 @@ def register(subparsers) -> None:
     listing.set_defaults(handler=_list)
 
 
-def _stage(args, **options) -> NotebookStage:
-    """The build's notebook stage, with the folders, cache and URLs of mkdocs.yml."""
-    from course.notebooks.stage import NotebookStage
+def _notebooks(args, **options) -> Notebooks:
+    """The project's notebooks, with the folders, cache and options of mkdocs.yml (as the build has them)."""
+    from course.notebooks.run import Notebooks
 
-    return NotebookStage(Layout.from_mkdocs_yml(Path(args.root)), **options)
+    return Notebooks(Layout.from_mkdocs_yml(Path(args.root)), **options)
 
 
 def _run(args) -> int:
     from tqdm import tqdm
 
-    stage = _stage(args, timeout=args.timeout, jobs=args.jobs)
+    from course.notebooks.publish import Publisher
+    from course.notebooks.run import raise_failures
+
+    notebooks = _notebooks(args, timeout=args.timeout, jobs=args.jobs)
     try:
-        sources = stage.sources(args.names or None)
+        sources = notebooks.sources(args.names or None)
     except CourseDataError as error:
         print(error, file=sys.stderr)
         return 1
@@ -72,15 +74,17 @@ def _run(args) -> int:
         bar.set_postfix_str(f"{result.name}: {result.status}")
         bar.update(1)
 
+    results = notebooks.run(sources, force=args.force, on_result=on_result)
+    bar.close()
+    publisher = Publisher(notebooks.layout, notebooks.cache)  # the downloads, as the build would write them
+    for result in results:
+        publisher.write_copies(result)
+    _print_summary(done)
     try:
-        stage.run([s.name for s in sources], force=args.force, on_result=on_result)
+        raise_failures(results)
     except CourseDataError as error:
-        bar.close()
-        _print_summary(done)
         print(error, file=sys.stderr)
         return 1
-    bar.close()
-    _print_summary(done)
     return 0
 
 
@@ -93,14 +97,12 @@ def _print_summary(results: list[NotebookResult]) -> None:
 
 
 def _list(args) -> int:
-    from course.notebooks import runner
-
-    stage = _stage(args, execute=False)
+    notebooks = _notebooks(args, execute=False)
     try:
-        sources = stage.sources()
+        sources = notebooks.sources()
     except CourseDataError as error:
         print(error, file=sys.stderr)
         return 1
     for source in sources:
-        print(f"{source.name:30} {runner.cache_status(source, stage.cache, stage.notebooks_dir)}")
+        print(f"{source.name:30} {notebooks.status(source)}")
     return 0

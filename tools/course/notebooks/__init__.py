@@ -1,17 +1,15 @@
 """Lecture notebooks: stored clean as jupytext percent ``.py``, executed at build time, cached.
 
-Modules, one job each:
+Modules, one job each (the command line is ``course.commands.notebooks``):
 
-- ``source``    read a notebook, map cells to lines of the ``.py``
-- ``deps``      what the code imports and reads (local modules, data files, packages)
-- ``cache_key`` the hash of everything that determines the outputs (not the prose)
-- ``cache``     the on-disk store of executed notebooks, with atomic writes
-- ``execute``   one notebook in a fresh kernel (nbclient), with timeout, seeds, peak memory
-- ``errors``    a failure turned into one ``path:line: message`` problem
-- ``runner``    cache or execute every notebook, in parallel
-- ``colab``     the download copy with its Colab setup cell, the Colab link
-- ``render``    mkdocs-jupyter's HTML for embedding in a lecture page
-- ``stage``     ``NotebookStage``, what the MkDocs plugin calls
+- ``source``   read a notebook, map its cells to lines of the ``.py``
+- ``inputs``   what its outputs depend on (local modules, data files, packages) and the cache key
+- ``cache``    every folder the engine writes, with atomic writes; failures are recorded there too
+- ``execute``  one notebook in a fresh kernel (nbclient): timeout, seeds, peak memory, a failure as one problem
+- ``run``      ``Notebooks``: cache or execute every notebook, in parallel
+- ``publish``  what the site shows: the embedded HTML, the download copies, the run records
+- ``colab``    the download's Colab setup cell and the "Open in Colab" link
+- ``stage``    ``NotebookStage``, the MkDocs part: what the plugin calls
 """
 
 

@@ -1,11 +1,15 @@
-"""The on-disk cache of executed notebooks, one entry per notebook.
+"""The on-disk cache of the notebooks: every folder the engine writes, and nothing else writes there.
 
 Layout under the cache directory (never inside docs_dir)::
 
-    entries/<name>/record.json     key, key inputs, time, peak memory, date
+    entries/<name>/record.json     key, key inputs, time, peak memory, date of the last successful run
     entries/<name>/<key>.ipynb     the executed notebook
+    entries/<name>/failure.json    the last failed run: its key and its problem (as jupyter-cache keeps tracebacks)
     entries/<name>/kernel.log      the kernel's own stderr from the last run
-    artifacts/                     COURSE_ARTIFACTS_DIR for the notebooks
+    artifacts/                     COURSE_ARTIFACTS_DIR for the notebooks (trained models)
+    render/<name>.ipynb            the outputs on the current prose, as the page shows them
+    download/<name>.ipynb          the student's download, with its Colab setup cell
+    html/<name>-<hash>.html        the page's HTML of it; html/notebook-*.css the shared stylesheet
 
 Every write goes to a temporary file first and is renamed into place, and an
 entry is only ever replaced by a successful run of the same notebook, so a
@@ -19,6 +23,7 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -49,6 +54,36 @@ class NotebookCache:
     def kernel_log(self, name: str) -> Path:
         return self.entry_dir(name) / "kernel.log"
 
+    def render_path(self, name: str) -> Path:
+        return self.root / "render" / f"{name}.ipynb"
+
+    def download_path(self, name: str) -> Path:
+        return self.root / "download" / f"{name}.ipynb"
+
+    def html_path(self, name: str, digest: str) -> Path:
+        return self.root / "html" / f"{name}-{digest}.html"
+
+    def stylesheet_path(self, theme: str, digest: str) -> Path:
+        return self.root / "html" / f"notebook-{theme}-{digest}.css"
+
+    def keep_only_html(self, name: str, current: Path) -> None:
+        """Remove the older HTML renderings of a notebook (same name, another hash)."""
+        for old in current.parent.glob(f"{name}-*.html"):
+            if old != current and old.name[len(name) + 1:-5].isalnum() and len(old.name) == len(current.name):
+                old.unlink(missing_ok=True)
+
+    def record_failure(self, name: str, key: str, problem: str) -> None:
+        """Keep the failure beside the entry (the last good run stays usable for its own key)."""
+        failure = {"key": key, "problem": problem, "failed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        atomic_write(self.entry_dir(name) / "failure.json", json.dumps(failure, indent=1, sort_keys=True))
+
+    def failure(self, name: str) -> dict | None:
+        """The last failed run of a notebook, if it failed after its last success."""
+        try:
+            return json.loads((self.entry_dir(name) / "failure.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
     def record(self, name: str) -> CacheRecord | None:
         """The last successful run of a notebook, whatever its key."""
         try:
@@ -78,6 +113,7 @@ class NotebookCache:
         for old in path.parent.glob("*.ipynb"):
             if old != path:
                 old.unlink(missing_ok=True)
+        (self.entry_dir(record.name) / "failure.json").unlink(missing_ok=True)
         return path
 
 

@@ -1,8 +1,9 @@
 """Bring every notebook up to date: reuse the cache where the key matches, execute the rest in parallel.
 
-Used by the build (``NotebookStage``) and by ``course notebooks run``.  Failures
-are collected; the successful notebooks of the same run are stored before the
-single ``CourseDataError`` naming every failure is raised.
+Used by the build (``NotebookStage``) and by ``course notebooks run``.  A failure
+is data: its result carries the problem, which the cache records beside the
+notebook's last good run; the successful notebooks of the same run are stored,
+and ``raise_failures`` then raises one ``CourseDataError`` naming every failure.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from course.ground.errors import CourseDataError, Problem
+from course.ground.layout import Layout
 from course.notebooks.cache import CacheRecord, NotebookCache, merge_outputs
-from course.notebooks.cache_key import cache_key, describe_change, key_inputs, refresh_versions
-from course.notebooks.deps import Dependencies, find_dependencies
 from course.notebooks.execute import NotebookFailure, execute_notebook
-from course.notebooks.source import SourceNotebook
+from course.notebooks.inputs import Dependencies, Inputs, describe_change, inputs_of, refresh_versions
+from course.notebooks.source import SourceNotebook, read_notebook
 
 log = logging.getLogger("mkdocs.plugins.course.notebooks")
 
@@ -38,29 +39,57 @@ class NotebookResult:
     reason: str = ""  # why it was executed ("code cell 3 changed", "forced")
     nb: NotebookNode | None = field(default=None, repr=False, compare=False)  # outputs on the current prose
     deps: Dependencies | None = field(default=None, repr=False, compare=False)
+    problem: Problem | None = None  # why a failed run failed
 
 
-@dataclass(frozen=True)
-class _Plan:
-    source: SourceNotebook
-    deps: Dependencies
-    inputs: dict
-    key: str
+class Notebooks:
+    """A project's notebooks, as its layout places them: read them, and bring them up to date."""
+
+    def __init__(self, layout: Layout, *, execute: bool | None = None, timeout: int | None = None, jobs: int | None = None):
+        self.layout = layout
+        self.folder = layout.notebooks
+        self.cache = NotebookCache(layout.cache / "notebooks")
+        self.execute = layout.execute_notebooks if execute is None else execute
+        self.timeout = timeout or layout.notebook_timeout
+        self.jobs = jobs
+
+    def sources(self, names: list[str] | None = None) -> list[SourceNotebook]:
+        """Read the notebooks (all, or those named); an unknown name is a ``CourseDataError``."""
+        available = {path.stem: path for path in self.layout.notebook_files()}
+        unknown = [name for name in names or [] if name not in available]
+        if unknown:
+            where = self.layout.show(self.folder)
+            listed = ", ".join(sorted(available)) or "none"
+            raise CourseDataError([Problem(where, 0, 0, f"no notebook named '{name}' in {where}; available: {listed}") for name in unknown])
+        problems, sources = [], []
+        for name in list(dict.fromkeys(names)) if names else sorted(available):
+            try:
+                sources.append(read_notebook(available[name], self.layout.root))
+            except CourseDataError as error:
+                problems.extend(error.problems)
+        if problems:
+            raise CourseDataError(problems)
+        return sources
+
+    def run(self, sources: list[SourceNotebook] | None = None, *, force: bool = False, on_result=None) -> list[NotebookResult]:
+        """Bring the notebooks (all, or ``sources``) up to date: every result, failures included
+        (``raise_failures`` raises them)."""
+        return run_notebooks(self.sources() if sources is None else sources, cache=self.cache, base_dir=self.folder, timeout=self.timeout,
+                             jobs=self.jobs, force=force, execute=self.execute, on_result=on_result)
+
+    def status(self, source: SourceNotebook) -> str:
+        """'fresh', or why the notebook would be executed."""
+        plan = inputs_of(source, self.folder)
+        record = self.cache.record(source.name)
+        if record is not None and record.key == plan.key:
+            return "fresh"
+        return describe_change(record.inputs if record else None, plan.inputs)
 
 
-def plan_notebook(source: SourceNotebook, base_dir: Path) -> _Plan:
-    deps = find_dependencies(source.code_sources(), base_dir)
-    inputs = key_inputs(source, deps, base_dir)
-    return _Plan(source, deps, inputs, cache_key(inputs))
-
-
-def cache_status(source: SourceNotebook, cache: NotebookCache, base_dir: Path) -> str:
-    """'fresh', or why the notebook would be executed."""
-    plan = plan_notebook(source, base_dir)
-    record = cache.record(source.name)
-    if record is not None and record.key == plan.key:
-        return "fresh"
-    return describe_change(record.inputs if record else None, plan.inputs)
+def raise_failures(results: list[NotebookResult]) -> None:
+    problems = [result.problem for result in results if result.problem is not None]
+    if problems:
+        raise CourseDataError(problems)
 
 
 def run_notebooks(
@@ -77,8 +106,8 @@ def run_notebooks(
     refresh_versions()
     report = on_result or (lambda result: None)
     results: dict[str, NotebookResult] = {}
-    pending: list[tuple[_Plan, str]] = []
-    for plan in (plan_notebook(source, base_dir) for source in sources):
+    pending: list[tuple[Inputs, str]] = []
+    for plan in (inputs_of(source, base_dir) for source in sources):
         hit = None if force else _from_cache(plan, cache)
         if hit is not None:
             results[plan.source.name] = hit
@@ -92,7 +121,6 @@ def run_notebooks(
             results[plan.source.name] = NotebookResult(plan.source.name, "not-run", None, None, None, reason=reason, nb=plan.source.nb, deps=plan.deps)
             report(results[plan.source.name])
 
-    problems: list[Problem] = []
     if pending:
         before = _snapshot(base_dir)
         workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
@@ -104,17 +132,15 @@ def run_notebooks(
                     try:
                         result = future.result()
                     except NotebookFailure as failure:
-                        problems.append(failure.problem)
-                        report(NotebookResult(plan.source.name, "failed", None, None, None, reason=reason))
-                        continue
+                        cache.record_failure(plan.source.name, plan.key, str(failure.problem))
+                        result = NotebookResult(plan.source.name, "failed", None, None, None, reason=reason,
+                                                deps=plan.deps, problem=failure.problem)
                     results[plan.source.name] = result
                     report(result)
             except BaseException:  # Ctrl-C: do not start the notebooks still queued
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
         _warn_about_writes(base_dir, before, _snapshot(base_dir))
-    if problems:
-        raise CourseDataError(problems)
     return [results[source.name] for source in sources]
 
 
@@ -141,7 +167,7 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return state
 
 
-def _from_cache(plan: _Plan, cache: NotebookCache) -> NotebookResult | None:
+def _from_cache(plan: Inputs, cache: NotebookCache) -> NotebookResult | None:
     found = cache.lookup(plan.source.name, plan.key)
     if found is None:
         return None
@@ -154,7 +180,7 @@ def _from_cache(plan: _Plan, cache: NotebookCache) -> NotebookResult | None:
     )
 
 
-def _execute(plan: _Plan, reason: str, cache: NotebookCache, default_timeout: int) -> NotebookResult:
+def _execute(plan: Inputs, reason: str, cache: NotebookCache, default_timeout: int) -> NotebookResult:
     name = plan.source.name
     log.info("notebook %s: executing (%s)", name, reason)
     execution = execute_notebook(

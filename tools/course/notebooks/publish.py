@@ -1,0 +1,199 @@
+"""What the site shows of an executed notebook: the HTML embedded in its lecture page, the download, the run record.
+
+The HTML is mkdocs-jupyter's (execution off), which inlines about 600 kB of CSS
+into every notebook: the CSS that is the same for every notebook moves into one
+shared stylesheet (cached by the browser across lecture pages) and the rest of
+the converter's HTML stays as is (Pygments highlighting, outputs, images inline
+as base64 PNG).  The converter's MathJax 2 (from a CDN) is dropped: the site
+typesets ``$...$`` with its own KaTeX.  Everything is written to the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import re
+import tempfile
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+
+from course.ground.layout import Layout
+from course.notebooks import colab
+from course.notebooks.cache import NotebookCache, write_if_changed
+from course.notebooks.run import NotebookResult
+from course.render.env import NotebookRun
+
+log = logging.getLogger("mkdocs.plugins.course.notebooks")
+
+THEME = "light"  # mkdocs-jupyter's light theme; the site's own CSS adapts it to dark mode
+
+
+class Publisher:
+    """Writes and reads the published forms of the notebooks of one layout, in its cache."""
+
+    def __init__(self, layout: Layout, cache: NotebookCache):
+        self.layout = layout
+        self.cache = cache
+        self.site_dir = layout.notebooks_site_dir
+
+    def uri(self, filename: str) -> str:
+        """Where a file of the notebooks folder is published, e.g. ``notebooks/lab/gpt.py``."""
+        return f"{self.site_dir}/{filename}"
+
+    def write_copies(self, result: NotebookResult) -> None:
+        """The notebook as rendered on the page, and the download copy with the Colab setup cell."""
+        if result.nb is None:
+            return
+        write_if_changed(self.cache.render_path(result.name), nbformat.writes(result.nb))
+        files = result.deps.relative(self.layout.notebooks.resolve()) if result.deps else []
+        base_url = colab.files_base_url(self.layout.site_url, self.layout.repo_url, self.layout.colab_branch, self.site_dir)
+        if files and not base_url:
+            log.warning("notebook %s: set site_url so its download can fetch %s on Colab", result.name, ", ".join(files))
+        download = colab.download_notebook(result.nb, files, base_url)
+        write_if_changed(self.cache.download_path(result.name), nbformat.writes(download))
+
+    def embed(self, name: str, css_href: str, download_href: str, heading_offset: int = 0) -> str:
+        """The notebook's HTML with its toolbar; ``heading_offset`` demotes its headings."""
+        body = prefix_ids(demote_headings(self.rendered_body(name), heading_offset))
+        colab_href = colab.colab_url(self.layout.repo_url, self.layout.colab_branch, name, self.site_dir)
+        return embed(body, name=name, css_href=css_href, colab_href=colab_href, download_href=download_href)
+
+    def rendered_body(self, name: str) -> str:
+        source = self.cache.render_path(name).read_text(encoding="utf-8")
+        path = self.cache.html_path(name, content_hash(source + converter_version() + THEME))
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+        body = convert(self.cache.render_path(name), THEME)
+        body = strip_mathjax(split_styles(body, shared_styles(THEME)))
+        write_if_changed(path, body)
+        self.cache.keep_only_html(name, path)
+        return body
+
+    def stylesheet(self) -> Path:
+        path = self.cache.stylesheet_path(THEME, content_hash(converter_version() + THEME))
+        if not path.exists():
+            write_if_changed(path, shared_stylesheet(THEME))
+        return path
+
+
+def run_record(result: NotebookResult) -> NotebookRun:
+    """How a notebook's outputs were made, for the Notebooks page."""
+    return NotebookRun(result.name, notebook_title(result), result.status, result.reason, result.seconds,
+                       result.peak_mb, result.executed_at)
+
+
+def notebook_title(result: NotebookResult) -> str:
+    """The notebook's own title (its first ``#`` heading), or its name."""
+    for cell in result.nb.cells if result.nb else ():
+        if cell.cell_type == "markdown":
+            match = re.search(r"(?m)^# +(.+?)\s*$", cell.source)
+            if match:
+                return match[1]
+    return result.name
+
+
+# Bump when the post-processing below changes (the rendered HTML is cached on disk).
+RENDER_VERSION = "2"
+
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
+_MATHJAX = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->\s*"  # the nbconvert template's block
+    r"|<script[^>]*mathjax[^>]*>.*?</script>\s*",  # in case a template version drops the comments
+    re.S | re.I,
+)
+_LOCK = threading.Lock()  # the converter keeps global state (cell counter, patched filters)
+
+# Rules in mkdocs-jupyter's CSS that would reach outside the notebook.
+_SCOPE_FIXES = {"}table{width:max-content}": "}.jupyter-wrapper table{width:max-content}"}
+
+
+def converter_version() -> str:
+    from importlib.metadata import version
+
+    return f"mkdocs-jupyter=={version('mkdocs-jupyter')}, nbconvert=={version('nbconvert')}, render {RENDER_VERSION}"
+
+
+def convert(ipynb_path: Path, theme: str = "light") -> str:
+    """mkdocs-jupyter's HTML for an ``.ipynb``, never executing it."""
+    from mkdocs_jupyter.convert import nb2html
+
+    with _LOCK:
+        return nb2html(str(ipynb_path), execute=False, theme=theme, allow_errors=False)
+
+
+def split_styles(rendered: str, shared: tuple[str, ...]) -> str:
+    """The converter's HTML without the style blocks that live in the shared stylesheet."""
+
+    def keep(match: re.Match) -> str:
+        css = match.group(1).strip()
+        if css in shared or css.startswith("['"):  # mkdocs-jupyter also dumps a Python list repr as CSS
+            return ""
+        return match.group(0)
+
+    return _STYLE.sub(keep, rendered)
+
+
+def strip_mathjax(rendered: str) -> str:
+    return _MATHJAX.sub("", rendered)
+
+
+@lru_cache(maxsize=4)
+def shared_styles(theme: str = "light") -> tuple[str, ...]:
+    """The style blocks the converter emits for every notebook (found by rendering an empty one)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "empty.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(), path)
+        rendered = convert(path, theme)
+    return tuple(css for css in (m.group(1).strip() for m in _STYLE.finditer(rendered)) if css and not css.startswith("['"))
+
+
+def shared_stylesheet(theme: str = "light") -> str:
+    css = "\n".join(shared_styles(theme))
+    for old, new in _SCOPE_FIXES.items():
+        css = css.replace(old, new)
+    return f"/* Notebook styles from {converter_version()} */\n{css}\n"
+
+
+def toolbar(colab_href: str | None, download_href: str, name: str) -> str:
+    links = []
+    if colab_href:
+        links.append(
+            f'<a class="md-button" href="{html.escape(colab_href)}" target="_blank" rel="noopener">Open in Colab</a>'
+        )
+    links.append(f'<a class="md-button" href="{html.escape(download_href)}" download="{html.escape(name)}.ipynb">Download .ipynb</a>')
+    return '<p class="course-notebook-toolbar">' + " ".join(links) + "</p>"
+
+
+def embed(body: str, *, name: str, css_href: str, colab_href: str | None, download_href: str) -> str:
+    return (
+        f'<link rel="stylesheet" href="{html.escape(css_href)}">\n'
+        f'<div class="course-notebook" data-notebook="{html.escape(name)}">\n'
+        f"{toolbar(colab_href, download_href, name)}\n{body}\n</div>\n"
+    )
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def demote_headings(body: str, offset: int) -> str:
+    """``<h1>`` -> ``<h{1+offset}>`` (at most ``<h6>``), so the notebook nests under the page's headings."""
+    if offset <= 0:
+        return body
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + offset)}", body)
+
+
+_ID = re.compile(r'(\bid="|\bhref="#)(?!nb-)')
+
+
+def prefix_ids(body: str) -> str:
+    """Give the notebook's ids (and links to them) an ``nb-`` prefix: a notebook headed
+    "The logit lens" must not reuse the id of the page's own heading of that name."""
+    return _ID.sub(lambda m: m.group(1) + "nb-", body)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
