@@ -54,3 +54,21 @@ def test_run_takes_the_site_url_from_mkdocs_yml(nb_project, capsys, caplog):
     download = (nb_project.cache_dir / "download" / "alpha.ipynb").read_text(encoding="utf-8")
     assert "https://example.org/course/notebooks/" in download and "lab/__init__.py" in download
     assert "set site_url" not in caplog.text
+
+
+def test_the_notebooks_folder_and_cache_come_from_mkdocs_yml(nb_project, capsys):
+    """The plugin's notebooks_dir and cache_dir in mkdocs.yml are the command's too (no flags to repeat them)."""
+    nb_project.notebook("alpha", NOTEBOOK)
+    (nb_project.root / "content" / "notebooks").rename(nb_project.root / "content" / "labs")
+    (nb_project.root / "mkdocs.yml").write_text(
+        "site_name: Test\ndocs_dir: content\nplugins:\n  - course:\n      notebooks_dir: labs\n      cache_dir: .cache/elsewhere\n",
+        encoding="utf-8",
+    )
+    assert main(["--root", str(nb_project.root), "notebooks", "list"]) == 0
+    assert capsys.readouterr().out.split() == ["alpha", "not", "executed", "before"]
+    assert main(["--root", str(nb_project.root), "notebooks", "run"]) == 0
+    assert "executed" in capsys.readouterr().out
+    assert (nb_project.root / ".cache" / "elsewhere" / "notebooks" / "entries" / "alpha" / "record.json").is_file()
+    assert not (nb_project.root / ".cache" / "course").exists()
+    assert main(["--root", str(nb_project.root), "notebooks", "run", "beta"]) == 1
+    assert capsys.readouterr().err.strip() == "content/labs: no notebook named 'beta' in content/labs; available: alpha"

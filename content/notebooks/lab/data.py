@@ -42,73 +42,95 @@ class Story:
     plot: str
 
 
+@dataclass(frozen=True)
+class _Cast:
+    """Who and what one story is about, drawn before its plot."""
+
+    hero: str
+    friend: str
+    he: str
+    him: str
+    his: str
+    She: str  # the pronoun that starts a sentence
+    f_he: str  # the friend's pronoun
+    place: str
+    spot: str
+    pet: str
+    thing: str
+    a_thing: str
+    good: str
+    bad: str
+
+
 def _story(rng: random.Random) -> Story:
     hero, friend = rng.sample(sorted(HEROES), 2)
     he, him, his = PRONOUNS[HEROES[hero]]
-    She = he.capitalize()
-    f_he = PRONOUNS[HEROES[friend]][0]
     place, spot, pet = rng.choice(PLACES), rng.choice(HIDING_SPOTS), rng.choice(PETS)
     thing = f"{rng.choice(COLOURS)} {rng.choice(THINGS)}"
     a_thing = ("an " if thing[0] in "aeiou" else "a ") + thing
     good, bad = rng.choice(FEELINGS_GOOD), rng.choice(FEELINGS_BAD)
-
+    cast = _Cast(hero, friend, he, him, his, he.capitalize(), PRONOUNS[HEROES[friend]][0], place, spot, pet,
+                 thing, a_thing, good, bad)
     opening = rng.choice([
         f"Once upon a time, there was a {rng.choice(TRAITS)} {HEROES[hero]} named {hero}.",
         f"One day, a {rng.choice(TRAITS)} {HEROES[hero]} named {hero} went to {place}.",
         f"{hero} was a {rng.choice(TRAITS)} {HEROES[hero]} who loved {place}.",
     ])  # fmt: skip
     plot = rng.choice(["find", "lose", "share", "storm", "want"])
+    text = " ".join([opening, *_middle(plot, cast, rng), rng.choice(ENDINGS)])
+    return Story(text=text, hero=hero, gender=HEROES[hero], friend=friend, plot=plot)
+
+
+def _middle(plot: str, c: _Cast, rng: random.Random) -> list[str]:
+    """The sentences of one plot (the "share" plot draws its own food and count)."""
     if plot == "find":
-        middle = [
-            f"{She} went to {place} with {his} {pet}.",
-            f"{She} saw {a_thing} {spot}.",
-            f'{hero} said, "Look, {a_thing}!"',
-            f"{She} showed the {thing} to {friend}.",
-            f'{friend} said, "Can I play with it?"',
-            f'{hero} said, "Yes, we can play together."',
-            f"They played with the {thing} until the sun went down.",
+        return [
+            f"{c.She} went to {c.place} with {c.his} {c.pet}.",
+            f"{c.She} saw {c.a_thing} {c.spot}.",
+            f'{c.hero} said, "Look, {c.a_thing}!"',
+            f"{c.She} showed the {c.thing} to {c.friend}.",
+            f'{c.friend} said, "Can I play with it?"',
+            f'{c.hero} said, "Yes, we can play together."',
+            f"They played with the {c.thing} until the sun went down.",
         ]
-    elif plot == "lose":
-        middle = [
-            f"{hero} had {a_thing}.",
-            f"One day, {he} lost the {thing} at {place}.",
-            f"{hero} was very {bad}.",
-            f'{She} said, "Where is my {thing}?"',
-            f"{friend} came to help {him}.",
-            f"They looked {spot}, and there it was!",
-            f"{hero} was {good} and hugged {friend}.",
+    if plot == "lose":
+        return [
+            f"{c.hero} had {c.a_thing}.",
+            f"One day, {c.he} lost the {c.thing} at {c.place}.",
+            f"{c.hero} was very {c.bad}.",
+            f'{c.She} said, "Where is my {c.thing}?"',
+            f"{c.friend} came to help {c.him}.",
+            f"They looked {c.spot}, and there it was!",
+            f"{c.hero} was {c.good} and hugged {c.friend}.",
         ]
-    elif plot == "share":
+    if plot == "share":
         n = rng.choice(["two", "three", "four", "five"])
         food = rng.choice(FOODS)
-        middle = [
-            f"{hero} had {n} {food}.",
-            f"{She} saw {friend} sitting alone at {place}.",
-            f"{friend} had no {food}, and {f_he} was {bad}.",
-            f'{hero} said, "You can have some of my {food}."',
-            f"{friend} smiled and said, \"Thank you, {hero}!\"",
-            f"They ate the {food} together and felt {good}.",
+        return [
+            f"{c.hero} had {n} {food}.",
+            f"{c.She} saw {c.friend} sitting alone at {c.place}.",
+            f"{c.friend} had no {food}, and {c.f_he} was {c.bad}.",
+            f'{c.hero} said, "You can have some of my {food}."',
+            f"{c.friend} smiled and said, \"Thank you, {c.hero}!\"",
+            f"They ate the {food} together and felt {c.good}.",
         ]
-    elif plot == "storm":
-        middle = [
-            f"{She} was playing at {place} with {his} {pet}.",
+    if plot == "storm":
+        return [
+            f"{c.She} was playing at {c.place} with {c.his} {c.pet}.",
             "Then the sky got dark and it began to rain.",
-            f"{hero} felt {bad}.",
-            f'{She} said, "I want to go home!"',
-            f"{friend} held {his} hand and said, \"Do not be {bad}.\"",
-            f"They ran home, and {his} {pet} ran with them.",
+            f"{c.hero} felt {c.bad}.",
+            f'{c.She} said, "I want to go home!"',
+            f"{c.friend} held {c.his} hand and said, \"Do not be {c.bad}.\"",
+            f"They ran home, and {c.his} {c.pet} ran with them.",
         ]
-    else:  # want
-        middle = [
-            f"{hero} wanted {a_thing}.",
-            f"{She} saw one at the shop near {place}.",
-            f'{She} asked {friend}, "Will you help me get it?"',
-            f'{friend} said, "Yes! Let us save our coins."',
-            f"After many days, {hero} had enough coins.",
-            f"{She} got the {thing} and was very {good}.",
-        ]
-    text = " ".join([opening, *middle, rng.choice(ENDINGS)])
-    return Story(text=text, hero=hero, gender=HEROES[hero], friend=friend, plot=plot)
+    return [  # want
+        f"{c.hero} wanted {c.a_thing}.",
+        f"{c.She} saw one at the shop near {c.place}.",
+        f'{c.She} asked {c.friend}, "Will you help me get it?"',
+        f'{c.friend} said, "Yes! Let us save our coins."',
+        f"After many days, {c.hero} had enough coins.",
+        f"{c.She} got the {c.thing} and was very {c.good}.",
+    ]
 
 
 def tiny_stories(n_stories: int = 1500, seed: int = 0) -> list[Story]:

@@ -5,6 +5,14 @@
   "use strict";
 
   // Mark past sessions, and the next one (the first that has not ended yet).
+  /* The element matching selector, the first time it is asked for (a filter binds its handlers once). */
+  function unbound(root, selector) {
+    var el = root.querySelector(selector);
+    if (!el || el.dataset.csBound) return null;
+    el.dataset.csBound = "1";
+    return el;
+  }
+
   function markSessions(root) {
     var now = Date.now();
     var next = null;
@@ -86,28 +94,11 @@
     });
   }
 
-  function onPage() {
-    var root = document.querySelector(".md-content") || document.body;
-    markSessions(root);
-    renderMaths(root);
-    copyButtons(root);
-  }
-
-  if (typeof document$ !== "undefined" && document$.subscribe) {
-    document$.subscribe(onPage);
-  } else {
-    document.addEventListener("DOMContentLoaded", onPage);
-  }
-})();
-
-/* Sign-ups: filter the papers by topic, and close the sign-up buttons once every slot with places has begun. */
-(function () {
-  "use strict";
+  /* Sign-ups: filter the papers by topic, and close the sign-up buttons once every slot with places has begun. */
 
   function signupFilter(root) {
-    var bar = root.querySelector(".cs-signup-filter");
-    if (!bar || bar.dataset.csSignupBound) return;
-    bar.dataset.csSignupBound = "1";
+    var bar = unbound(root, ".cs-signup-filter");
+    if (!bar) return;
     bar.hidden = false;
     var rows = root.querySelectorAll(".cs-signup-row");
     bar.addEventListener("click", function (event) {
@@ -138,25 +129,13 @@
     });
   }
 
-  var run = function () {
-    var root = document.querySelector(".md-content") || document.body;
-    signupFilter(root);
-    closeSignups(root);
-  };
-  if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(run);
-  else document.addEventListener("DOMContentLoaded", run);
-})();
-
-/* Knowledge base: the readings page's topic chips filter the list: without JavaScript they are plain
+  /* Knowledge base: the readings page's topic chips filter the list: without JavaScript they are plain
  * links to each topic's section, with it they toggle which topics are shown. (Its copy-BibTeX buttons
  * are the copy buttons above.) */
-(function () {
-  "use strict";
 
   function topicFilter(root) {
-    var nav = root.querySelector(".cs-topic-filter");
-    if (!nav || nav.dataset.csBound) return;
-    nav.dataset.csBound = "1";
+    var nav = unbound(root, ".cs-topic-filter");
+    if (!nav) return;
     var selected = [];
     var chips = Array.prototype.slice.call(nav.querySelectorAll(".cs-topic-chip"));
     var status = nav.querySelector(".cs-filter-status");
@@ -210,8 +189,14 @@
     apply();
   }
 
+  /* Each page (navigation.instant swaps pages without reloading): every behaviour on its content. */
   function onPage() {
     var root = document.querySelector(".md-content") || document.body;
+    markSessions(root);
+    renderMaths(root);
+    copyButtons(root);
+    signupFilter(root);
+    closeSignups(root);
     topicFilter(root);
   }
 

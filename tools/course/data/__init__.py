@@ -1,1 +1,1 @@
-"""Course data: typed, immutable records loaded and validated from readings/."""
+"""Course data: typed, immutable records loaded and validated from readings/ and papers.bib (validation happens here only)."""

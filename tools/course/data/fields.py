@@ -62,30 +62,23 @@ Paragraphs = Annotated[str, AfterValidator(_paragraphs)]
 
 # --- identifiers ----------------------------------------------------------------
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+def matching(pattern: str, problem: str):
+    """Text that must match ``pattern``; ``problem`` says why it does not (``{value!r}`` is the text)."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise ValueError(problem.format(value=value))
+        return value
+
+    return Annotated[str, AfterValidator(check)]
 
 
-def _slug(value: str) -> str:
-    if not _SLUG.match(value):
-        raise ValueError(
-            f"{value!r} is not a valid id: use lower-case letters, digits and '-' (e.g. 'attention-heads')"
-        )
-    return value
-
-
-Slug = Annotated[str, AfterValidator(_slug)]
+Slug = matching(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",
+                "{value!r} is not a valid id: use lower-case letters, digits and '-' (e.g. 'attention-heads')")
 """A stable id used in URLs and calendar UIDs."""
 
-_BIBKEY = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
-
-
-def _bibkey(value: str) -> str:
-    if not _BIBKEY.match(value):
-        raise ValueError(f"{value!r} is not a BibTeX key (letters, digits and _ : . - + / only)")
-    return value
-
-
-BibKey = Annotated[str, AfterValidator(_bibkey)]
+BibKey = matching(r"^[A-Za-z0-9_:.+/-]+$", "{value!r} is not a BibTeX key (letters, digits and _ : . - + / only)")
 
 
 # --- links ----------------------------------------------------------------------

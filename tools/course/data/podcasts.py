@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from .fields import BibKey, Date, Line, Link, Paragraphs, Record, Slug, Url
+from .fields import BibKey, Date, Line, Link, Paragraphs, Record, Slug, Url, matching
 
 _STAMP = re.compile(r"^(?:(\d{1,2}):)?([0-5]?\d):([0-5]\d)$")
-
-
-def _timestamp(value: str) -> str:
-    if not _STAMP.match(value):
-        raise ValueError(f"{value!r} is not a timestamp; write H:MM:SS or MM:SS, in quotes, e.g. \"01:59:42\"")
-    return value
-
-
-Timestamp = Annotated[str, AfterValidator(_timestamp)]
+Timestamp = matching(_STAMP.pattern, '{value!r} is not a timestamp; write H:MM:SS or MM:SS, in quotes, e.g. "01:59:42"')
 
 
 def seconds(stamp: str) -> int:

@@ -55,7 +55,7 @@ class BibSource:
 
 def read_bibtex(text: str, display: str) -> BibSource:
     """Split and resolve BibTeX source; ``display`` names the file in problems."""
-    loader = _Loader(text, display)
+    loader = _BibReader(text, display)
     with _quiet("bibtexparser"):  # it logs each failed block with 0-based lines; we report them ourselves
         library = bibtexparser.parse_string(text, parse_stack=[])  # raw values: macros and # are resolved here
     for block in library.blocks:
@@ -89,7 +89,7 @@ def _quiet(name: str):
         logger.setLevel(level)
 
 
-class _Loader:
+class _BibReader:
     def __init__(self, text: str, display: str):
         self.text = text
         self.display = display
@@ -245,7 +245,7 @@ def _closing(text: str, start: int) -> int:
     return len(text)
 
 
-def _inherit(entry: Entry, fields: dict, by_lower: dict, loader: "_Loader") -> dict[str, tuple[str, int]]:
+def _inherit(entry: Entry, fields: dict, by_lower: dict, loader: "_BibReader") -> dict[str, tuple[str, int]]:
     """The entry's fields plus what it inherits through crossref (chains followed, cycles cut)."""
     values = dict(fields[entry.key])
     seen = {entry.key}

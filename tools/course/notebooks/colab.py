@@ -25,7 +25,7 @@ def github_repo(repo_url: str | None) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-def colab_url(repo_url: str | None, branch: str, name: str, site_dir: str = "notebooks") -> str | None:
+def colab_url(repo_url: str | None, branch: str, name: str, site_dir: str) -> str | None:
     """Colab opens the executed notebook from the deployed branch; None unless the repo is on GitHub."""
     repo = github_repo(repo_url)
     if repo is None:
@@ -34,8 +34,8 @@ def colab_url(repo_url: str | None, branch: str, name: str, site_dir: str = "not
     return f"https://colab.research.google.com/github/{owner}/{project}/blob/{quote(branch)}/{quote(site_dir)}/{quote(name)}.ipynb"
 
 
-def files_base_url(site_url: str | None, repo_url: str | None, branch: str, site_dir: str = "notebooks") -> str | None:
-    """Where the published copies of ``content/notebooks/*`` can be downloaded from."""
+def files_base_url(site_url: str | None, repo_url: str | None, branch: str, site_dir: str) -> str | None:
+    """Where the published copies of the notebooks folder's files can be downloaded from."""
     if site_url:
         return f"{site_url.rstrip('/')}/{quote(site_dir)}/"
     repo = github_repo(repo_url)

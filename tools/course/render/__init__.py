@@ -1,1 +1,1 @@
-"""Render course records into site files: one module per page kind, one Jinja template each."""
+"""Render the records into site files: one module per page kind, one Jinja template each, listed in ``registry``."""

@@ -30,7 +30,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
             title = episode_title(pod.podcast, episode)
             result.append(render_page(
                 "episode.md.j2", urls.episode_page(pod.podcast.id, episode.number),
-                title=title, heading=title, pod=pod, e=episode,
+                title=title, heading=title, pod=pod, episode=episode,
                 topics=list(flat_topics(episode.topics)), stamp=display_stamp, bib=data.bibliography,
             ))
     return result

@@ -115,7 +115,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
         result.append(render_page(
             "session.md.j2", urls.session_page(session.id),
             title=f"{session.number}. {session.title}",
-            s=session, course=data.course, part=data.course.part(session.entry.part),
+            session=session, course=data.course, part=data.course.part(session.entry.part),
             hw_out=hw_out.get(session.id, []), hw_due=hw_due.get(session.id, []),
             bib=data.bibliography, presentations=presentations.get(session.id, []),
             notes=Markup(notes[session.id]) if session.id in notes else None,

@@ -20,13 +20,13 @@ def exists(data: CourseData) -> bool:
 
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
-    result = [render_page("talks_index.md.j2", urls.TALKS, title="Talks", series=data.talk_series)]
+    result = [render_page("talks_index.md.j2", urls.TALKS, title="Talks", all_series=data.talk_series)]
     for ts in data.talk_series:
         for talk in ts.talks:
             start, end = talk_datetimes(ts.series, talk)
             result.append(render_page(
                 "talk.md.j2", urls.talk_page(ts.series.id, talk.id),
                 title=talk.heading, heading=talk.heading,
-                ts=ts, t=talk, start=start, end=end, bib=data.bibliography,
+                talk_series=ts, talk=talk, start=start, end=end, bib=data.bibliography,
             ))
     return result

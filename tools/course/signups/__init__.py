@@ -1,1 +1,2 @@
-"""Paper-presentation sign-ups: slots, claims, their pages, and the path from a student to the YAML."""
+"""The write path of paper-presentation sign-ups: claim, release, the issue form and apply-issues, each a
+locked, atomic, checked edit of readings/presentations.yml (the records and their rules are ``course.data``'s)."""
