@@ -99,3 +99,24 @@ def test_the_repository_itself_is_valid(capsys):
 
     code, lines, _ = check(ROOT, capsys)
     assert code == 0, lines
+
+
+def test_talk_times_without_a_source_are_left_out_with_a_warning(project, capsys):
+    talks = project / "readings" / "talks" / "cs25-v4.yml"
+    edit(talks, "  source: https://web.stanford.edu/class/cs25/", "  # no source")
+    code, lines, err = check(project, capsys)
+    assert code == 0  # a warning, not an error: the site still builds (mkdocs build --strict refuses it)
+    assert lines[0] == (f"readings/talks/cs25-v4.yml:{line_of(talks, 'start:')}:3: warning: 'start', 'end' and "
+                        "'location' of the series have no source, so the site leaves them out (its talks are all-day "
+                        "events in the calendar): add 'source:' with the address of the page that gives them, or remove them")
+    assert lines[1].startswith("OK: 29 sessions, 10 talks,") and lines[1].endswith(" 1 warning(s).")
+
+
+def test_a_talk_with_the_old_readings_list_is_told_to_split_it(project, capsys):
+    talks = project / "readings" / "talks" / "cs25-v4.yml"
+    edit(talks, "    related: [wei2022emergent, wei2022chain]", "    readings: [wei2022emergent, wei2022chain]")
+    code, lines, _ = check(project, capsys)
+    assert code == 1
+    assert lines == [f"readings/talks/cs25-v4.yml:{line_of(talks, 'id: intuitions-on-language-models')}:5: 'talks': a "
+                     "talk's 'readings' are now two lists: 'recommended' (only what the series itself recommends) and "
+                     "'related' (papers the course adds); rename 'readings' to one of them"]

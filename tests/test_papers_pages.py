@@ -41,7 +41,7 @@ def test_attention_is_all_you_need_links_to_the_sessions_that_read_it(built_site
         href = f"../../schedule/{session.id}/"
         assert any(text.startswith(f"Reading for session {session.number}: {session.title} (") and h == href
                    for text, h in links), (session.id, links)
-    assert any("talk" in text for text, _ in links)  # CS25 talks recommend it too
+    assert any(text.startswith("Related to the CS25: Transformers United V4 talk") for text, _ in links)  # the course pairs it with talks
 
 
 def test_induction_heads_page_names_the_axrp_episode_and_timestamps(built_site, data):

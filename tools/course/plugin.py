@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from course.data.load import CourseData, load_course_data
@@ -25,6 +25,8 @@ from course.render.citations import render_citations
 from course.render.env import SiteContext
 from course.render.nav import build_nav
 from course.render.registry import generate
+
+log = get_plugin_logger(__name__)
 
 _NOTEBOOK_MARKER = re.compile(r"<!-- course:notebook ([a-z0-9_-]+) -->")
 
@@ -58,6 +60,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             colab_branch=options.colab_branch,
         ).with_urls(config.site_url, config.repo_url)
         self.data = _load(self.layout)
+        for warning in self.data.warnings:  # `--strict` makes them errors
+            log.warning(warning.as_warning())
         self.notebooks = NotebookStage(self.layout)
         for path in self.layout.watched():
             if path.exists() and str(path) not in config.watch:

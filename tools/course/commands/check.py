@@ -33,7 +33,10 @@ def run(args) -> int:
             print(problem, file=sys.stdout)
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
+    for warning in data.warnings:
+        print(warning.as_warning(), file=sys.stdout)
     print(f"OK: {len(data.sessions)} sessions, {sum(len(t.talks) for t in data.talk_series)} talks, "
           f"{sum(len(p.episodes) for p in data.podcasts)} episodes, "
-          f"{len(data.bibliography.keys()) if data.bibliography else 0} papers.")
+          f"{len(data.bibliography.keys()) if data.bibliography else 0} papers."
+          + (f" {len(data.warnings)} warning(s)." if data.warnings else ""))
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from course.data.bibliography import Bibliography
 from course.data.course import Course
 from course.data.schedule import ScheduleFile, Session, lay_out
+from course.data.talks import Series, unsourced
 from course.ground.errors import Problem
 from course.ground.layout import Layout
 from course.ground.words import did_you_mean
@@ -37,6 +38,7 @@ class Checks:
 
     def __init__(self, problems: list[Problem], bibliography: Bibliography | None):
         self.problems = problems
+        self.warnings: list[Problem] = []  # what the site leaves out, and why (the build still succeeds)
         self.bibliography = bibliography
 
     def paper(self, key: str, document: YamlDocument, loc: tuple) -> None:
@@ -118,10 +120,26 @@ class Checks:
                 self.problems.append(document.problem(("deadlines", i, "date"), f"{deadline.date} is outside the term ({course.term.start} to {course.term.end})"))
         return sessions
 
-    def talks(self, talks: list, document: YamlDocument) -> None:
+    def talks(self, series: Series | None, talks: list, document: YamlDocument) -> None:
         self.unique([(t.id, ("talks", i, "id")) for i, t in talks], document, "talk")
         for i, talk in talks:
-            self.papers(talk.readings, document, ("talks", i, "readings"))
+            self.papers(talk.recommended, document, ("talks", i, "recommended"))
+            self.papers(talk.related, document, ("talks", i, "related"))
+        if series is None:
+            return
+        if unsourced(series):
+            self.warn(document, ("series",), unsourced(series), "the series")
+        for i, talk in talks:
+            if unsourced(series, talk):
+                self.warn(document, ("talks", i), unsourced(series, talk), "the talk")
+
+    def warn(self, document: YamlDocument, loc: tuple, names: list[str], whose: str) -> None:
+        quoted = [f"'{name}'" for name in names]
+        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        self.warnings.append(document.problem(loc + (names[0],), (
+            f"{listed} of {whose} {'has' if len(names) == 1 else 'have'} no source, so the site leaves "
+            f"{'it' if len(names) == 1 else 'them'} out (its talks are all-day events in the calendar): add 'source:' "
+            "with the address of the page that gives them, or remove them"), at_key=True))
 
     def podcast(self, episodes: list, document: YamlDocument) -> None:
         self.unique([(str(e.number), ("episodes", i, "number")) for i, e in episodes], document, "episode number")

@@ -48,6 +48,7 @@ class CourseData:
     announcements: tuple[Announcement, ...]
     bibliography: Bibliography | None
     presentations: Presentations | None = None  # readings/presentations.yml, when the course has one
+    warnings: tuple[Problem, ...] = ()  # what the data leaves unsaid (e.g. talk times without a source)
 
     @property
     def course_zone(self) -> ZoneInfo:
@@ -104,7 +105,7 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
         checks.session_references(course, valid_items(schedule_doc, "sessions", SessionEntry), schedule_doc, layout, notebook_names)
     for record, document in series_files:
         talks = list(enumerate(record.talks)) if record is not None else valid_items(document, "talks", Talk)
-        checks.talks(talks, document)
+        checks.talks(record.series if record is not None else None, talks, document)
     checks.unique_across([(r.series.id, d, ("series", "id")) for r, d in series_files if r], "talk series")
     for record, document in podcast_files:
         episodes = list(enumerate(record.episodes)) if record is not None else valid_items(document, "episodes", Episode)
@@ -125,6 +126,7 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
         podcasts=tuple(PodcastSeries(r.podcast, r.episodes) for r, _ in podcast_files),
         announcements=tuple(sorted(announcements.announcements, key=lambda a: (a.date, a.id), reverse=True)) if announcements else (),
         bibliography=bibliography,
+        warnings=tuple(sorted(checks.warnings)),
     )
     # Sign-ups are checked against the sessions and papers, so they come last.
     document = reader.document(layout.presentations_file(), required=False)

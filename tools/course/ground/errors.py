@@ -21,12 +21,20 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+    @property
+    def where(self) -> str:
         where = self.path
         if self.line:
             where += f":{self.line}"
             if self.col:
                 where += f":{self.col}"
-        return f"{where}: {self.message}"
+        return where
+
+    def as_warning(self) -> str:
+        """``path:line:col: warning: message``: something the site leaves out rather than an error."""
+        return f"{self.where}: warning: {self.message}"
 
 
 class CourseDataError(Exception):

@@ -18,7 +18,8 @@ from course.ground import urls
 from course.ground.citation_syntax import cited_keys, page_title
 
 # The order of the kinds on a paper's page.
-KINDS = ("presentation", "reading", "further-reading", "material", "project-idea", "citation", "talk", "episode")
+KINDS = ("presentation", "reading", "further-reading", "material", "project-idea", "citation", "talk", "talk-related",
+         "episode")
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,10 @@ def _all(data: CourseData, hand_written: dict[str, str]):
                 yield Backlink(key, "project-idea", urls.PROJECT, "project-ideas", (i,), subject=idea.title)
     for ts in data.talk_series:
         for talk in ts.talks:
-            for key in talk.readings:
-                yield Backlink(key, "talk", urls.talk_page(ts.series.id, talk.id), order=(talk.date,),
-                               subject=talk.heading, when=talk.date, via=ts.series.title)
+            for kind, keys in (("talk", talk.recommended), ("talk-related", talk.related)):
+                for key in keys:
+                    yield Backlink(key, kind, urls.talk_page(ts.series.id, talk.id), order=(talk.date,),
+                                   subject=talk.heading, when=talk.date, via=ts.series.title)
     yield from _episode_links(data)
     yield from _citation_links(data, hand_written)
     if data.presentations is not None:

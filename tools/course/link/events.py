@@ -67,7 +67,7 @@ def events(data: CourseData, site_url: str | None = None) -> list[Event]:
                 uid=f"talk-{ts.series.id}-{talk.id}@{domain}",
                 summary=f"{ts.series.title}: {talk.heading}" + (f" ({speakers})" if speakers and not talk.tbd else ""),
                 start=start or talk.date, end=end if start else talk.date + dt.timedelta(days=1),
-                description=talk.abstract, location="Zoom" if talk.format == "zoom" else ts.series.location,
+                description=talk.abstract, location="Zoom" if talk.format == "zoom" else ts.series.place,
                 url=page(urls.talk_page(ts.series.id, talk.id)), categories=("Talk",),
             ))
     result += _presentation_events(data, domain)

@@ -63,7 +63,9 @@ def describe(link: Backlink) -> str:
     if link.kind == "project-idea":
         return f"Starting point for the project idea \u201c{link.subject}\u201d"
     if link.kind == "talk":
-        return f"Recommended reading for the {link.via} talk \u201c{link.subject}\u201d ({when})"
+        return f"Recommended by the {link.via} talk \u201c{link.subject}\u201d ({when})"
+    if link.kind == "talk-related":
+        return f"Related to the {link.via} talk \u201c{link.subject}\u201d ({when}), chosen by this course"
     if link.kind == "episode":
         if link.at:
             return f"Discussed in {link.via} episode {link.number} at {display_stamp(link.at)} (\u201c{link.subject}\u201d)"
