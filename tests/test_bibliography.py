@@ -115,10 +115,10 @@ def test_links_pass_the_allow_list_or_are_dropped(hostile):
 def test_hostile_bib_problems_at_the_line_of_each_entry(hostile):
     bib, problems = hostile
     assert [str(p) for p in problems] == [
-        "papers.bib:39: could not parse @article{broken: the entry is not closed before the next @ block "
+        "papers.bib:39:1: could not parse @article{broken: the entry is not closed before the next @ block "
         "on line 44; check for a missing }, \" or comma",
-        "papers.bib:44: duplicate key 'vaswani2017': it is already defined on line 5; rename or remove one",
-        "papers.bib:48: entry 'untitled' has no title; add title = {...}",
+        "papers.bib:44:1: duplicate key 'vaswani2017': it is already defined on line 5; rename or remove one",
+        "papers.bib:48:1: entry 'untitled' has no title; add title = {...}",
     ]
     lines = HOSTILE.splitlines()
     assert lines[38].startswith("@article{broken") and lines[43].startswith("@misc{vaswani2017")
@@ -143,39 +143,39 @@ def test_export_is_self_contained(hostile):
 
 ERRORS = [
     ("@misc{a,\n  title = {x},\n  author = {A, B},\n  year = 2020,\n",
-     "papers.bib:1: could not parse @misc{a: the file ends before the entry is closed; check for a missing } or \""),
+     "papers.bib:1:1: could not parse @misc{a: the file ends before the entry is closed; check for a missing } or \""),
     ("% c\n@misc{a,\n  title = {x\n}\n\n@misc{b, title={y}, author={A, B}, year=2020}\n",
-     "papers.bib:2: could not parse @misc{a: the entry is not closed before the next @ block on line 6; "
+     "papers.bib:2:1: could not parse @misc{a: the entry is not closed before the next @ block on line 6; "
      "check for a missing }, \" or comma"),
     ("@misc{a, title = {x}, author = {A, B}, year = 2020, note}\n",
-     "papers.bib:1: could not parse @misc{a: the field 'note' has no value; write note = {...}"),
+     "papers.bib:1:1: could not parse @misc{a: the field 'note' has no value; write note = {...}"),
     ("\n@misc{a, title = {x}, title = {y}, author = {A, B}, year = 2020}\n",
-     "papers.bib:2: @misc{a: the field title appears more than once; BibTeX uses the first; remove the other"),
+     "papers.bib:2:1: @misc{a: the field title appears more than once; BibTeX uses the first; remove the other"),
     ("@misc{a, title = {x}, author = {A, B}, year = 2020}\n\n  @misc{a, title = {y}, author = {A, B}, year = 2020}\n",
-     "papers.bib:3: duplicate key 'a': it is already defined on line 1; rename or remove one"),
+     "papers.bib:3:3: duplicate key 'a': it is already defined on line 1; rename or remove one"),
     ("@misc{Vaswani2017, title = {x}, author = {A, B}, year = 2020}\n@misc{vaswani2017, title = {y}, author = {A, B}, year = 2020}\n",
-     "papers.bib:2: duplicate key 'vaswani2017': the entry on line 1 has the key 'Vaswani2017' and BibTeX keys "
+     "papers.bib:2:1: duplicate key 'vaswani2017': the entry on line 1 has the key 'Vaswani2017' and BibTeX keys "
      "are case-insensitive; rename one"),
     ("@misc{a:b, title = {x}, author = {A, B}, year = 2020}\n@misc{a/b, title = {y}, author = {A, B}, year = 2020}\n",
-     "papers.bib:2: duplicate key 'a/b': the entry on line 1 has the key 'a:b' and both would get the page "
+     "papers.bib:2:1: duplicate key 'a/b': the entry on line 1 has the key 'a:b' and both would get the page "
      "papers/a-b/; rename one"),
     ('@string{x = "1"}\n@string{x = "2"}\n',
-     "papers.bib:2: duplicate @string 'x': it is already defined on line 1; rename or remove one"),
+     "papers.bib:2:1: duplicate @string 'x': it is already defined on line 1; rename or remove one"),
     ('@misc{a,\n  title = {x},\n  journal = nips # " 2017",\n  author = {A, B}, year = 2020}\n',
-     "papers.bib:3: undefined @string macro 'nips' in field 'journal' of 'a'; define it with @string{nips = {...}} "
+     "papers.bib:3:3: undefined @string macro 'nips' in field 'journal' of 'a'; define it with @string{nips = {...}} "
      "or put the value in braces"),
     ("@misc{a,\n  title = {x}\n  note = {A, B},\n  author = {A, B}, year = 2020}\n",
-     "papers.bib:2: field 'title' of 'a': the value ends before 'note = {A, B}'; is a comma missing after it?"),
+     "papers.bib:2:3: field 'title' of 'a': the value ends before 'note = {A, B}'; is a comma missing after it?"),
     ("@misc{a,\n  title = {x},\n  crossref = {nope},\n  author = {A, B}, year = 2020}\n",
-     "papers.bib:3: 'a' has crossref = {nope}, but there is no entry with that key; fix the key or add the entry"),
+     "papers.bib:3:3: 'a' has crossref = {nope}, but there is no entry with that key; fix the key or add the entry"),
     ("@misc{a, title = {x}, year = 2020}\n",
-     "papers.bib:1: entry 'a' has no author or editor; add author = {Last, First and Last, First}"),
+     "papers.bib:1:1: entry 'a' has no author or editor; add author = {Last, First and Last, First}"),
     ("\n\n    @misc{a, title = {x}, author = {A, B}}\n",
-     "papers.bib:3: entry 'a' has no year; add year = {YYYY}"),
+     "papers.bib:3:5: entry 'a' has no year; add year = {YYYY}"),
     ("@misc{a, title = {{}}, author = {A, B}, year = 2020}\n",
-     "papers.bib:1: entry 'a' has no title; add title = {...}"),
+     "papers.bib:1:1: entry 'a' has no title; add title = {...}"),
     ("@misc{, title = {x}, author = {A, B}, year = 2020}\n",
-     "papers.bib:1: @misc{ has no key; write @misc{key, ...}"),
+     "papers.bib:1:1: @misc{ has no key; write @misc{key, ...}"),
 ]
 
 
@@ -203,9 +203,9 @@ def test_course_check_reports_bib_problems(project, capsys):
     ngo = 1 + next(i for i, line in enumerate(bib_lines) if line.startswith("@misc{ngo2020agi,"))
     assert course_main(["--root", str(project), "check"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"papers.bib:{liang}: @misc{{liang2022cs324: the field title appears more than once; BibTeX uses the first; "
+        f"papers.bib:{liang}:1: @misc{{liang2022cs324: the field title appears more than once; BibTeX uses the first; "
         "remove the other",
-        f"papers.bib:{ngo}: entry 'ngo2020agi' has no title; add title = {{...}}",
+        f"papers.bib:{ngo}:1: entry 'ngo2020agi' has no title; add title = {{...}}",
     ]
 
 

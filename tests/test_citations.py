@@ -9,7 +9,6 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
-from course.data.citations import check_citations
 from course.ground.citation_syntax import REFERENCES_MARKER, find_citations
 from course.render.citations import render_citations
 from course.cli import main as course_main
@@ -85,21 +84,19 @@ def test_the_references_marker_places_the_list(data):
     assert out.index("## References") < out.index("<nav>pager</nav>")
 
 
-def test_unknown_key_in_a_build_is_an_error_at_its_line(data, tmp_path):
-    page = tmp_path / "content" / "guide.md"
-    page.parent.mkdir()
+def test_unknown_key_in_a_page_is_an_error_at_its_line_before_anything_is_built(project):
+    page = project / "content" / "guide.md"
     page.write_text(PAGE.replace("@olsson2022context, sec. 2", "@olson2022context"), encoding="utf-8")
-    body = page.read_text(encoding="utf-8").split("---\n", 2)[2]
     with pytest.raises(CourseDataError) as error:
-        render_citations(body, "guide.md", data, source=page, display="content/guide.md")
+        load_course_data(Layout.from_mkdocs_yml(project))
     assert str(error.value) == ("content/guide.md:6:82: unknown paper key 'olson2022context' in citation; "
                                 "did you mean 'olsson2022context'? add it to papers.bib or fix the key")
 
 
-def test_check_citations_covers_pages_and_notes(data, tmp_path):
-    pages = {"guide.md": PAGE.replace("[@vaswani2017attention] and", "[@nobody] and")}
-    assert [str(p) for p in check_citations(pages, data.bibliography, data.layout)] == [
-        "content/guide.md:6:13: unknown paper key 'nobody' in citation; add it to papers.bib or fix the key"]
+def test_a_citation_a_generated_page_gets_is_checked_when_it_is_rendered(data):
+    with pytest.raises(CourseDataError) as error:
+        render_citations("# Notes\n\nSee [@nobody].\n", "schedule/x.md", data, display="content/schedule/x.md")
+    assert str(error.value) == "content/schedule/x.md:3:7: unknown paper key 'nobody' in citation; add it to papers.bib or fix the key"
 
 
 def test_course_check_reports_citations_and_stray_notes(project, capsys):
@@ -119,5 +116,5 @@ def test_a_build_with_an_unknown_key_fails_cleanly(project, caplog):
                                                   encoding="utf-8")
     with pytest.raises(Abort):  # what MkDocs makes of the plugin's PluginError: exit 1, no traceback
         build_site(project)
-    assert ("1 citation problem(s):\ncontent/guide.md:7:7: unknown paper key 'nope2020' in citation; "
+    assert ("the course data has 1 problem(s):\ncontent/guide.md:7:7: unknown paper key 'nope2020' in citation; "
             "add it to papers.bib or fix the key") in caplog.text

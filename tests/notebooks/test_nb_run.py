@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import sys
+
 import pytest
 
 from course.ground.errors import CourseDataError
 from course.notebooks.cache import NotebookCache
+
+HEADER_FOR = """\
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Test
+#     language: python
+#     name: {kernel}
+# ---
+
+"""
 
 ALPHA = """\
 # %% [markdown]
@@ -141,3 +155,23 @@ def test_a_notebook_writing_into_its_folder_is_reported(nb_project, caplog):
     nb_project.notebook("writer", "# %%\nopen('out.txt', 'w').write('x')\n")
     nb_project.stage().run()
     assert "notebooks wrote into" in caplog.text and "out.txt" in caplog.text
+
+
+def test_a_kernel_that_dies_at_start_is_started_once_more_and_its_last_words_are_shown(nb_project, tmp_path, monkeypatch):
+    """On a busy machine a kernel can die before it answers; the second start usually works, and if it does
+    not, the error says what the kernel said (its stderr)."""
+    starts = tmp_path / "starts.txt"
+    spec = tmp_path / "jupyter" / "kernels" / "dying"
+    spec.mkdir(parents=True)
+    code = (f"import pathlib, sys; p = pathlib.Path({str(starts)!r}); p.write_text((p.read_text() if p.exists() else '') + 'x'); "
+            "sys.stderr.write('boom: out of memory\\n'); sys.exit(3)")
+    (spec / "kernel.json").write_text(json.dumps({"argv": [sys.executable, "-c", code, "-f", "{connection_file}"],
+                                                  "display_name": "Dying", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    header = HEADER_FOR.format(kernel="dying")
+    path = nb_project.notebook("dies", "# %%\nx = 1\n", header=header)
+    with pytest.raises(CourseDataError) as error:
+        nb_project.stage().run()
+    assert starts.read_text() == "xx"  # started twice
+    assert str(error.value) == (f"{nb_project.layout().show(path)}:1: notebook 'dies' could not be run with kernel 'dying': "
+                                "Kernel died before replying to kernel_info\n    kernel log: boom: out of memory")

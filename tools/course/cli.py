@@ -40,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    return int(args.handler(args) or 0)
+    try:
+        return int(args.handler(args) or 0)
+    except OSError as error:  # a folder where a file goes, a file that cannot be written: say which, no traceback
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}; check that the path is a file you may write", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

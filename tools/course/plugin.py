@@ -75,8 +75,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        hand_written = {f.src_uri: Path(f.abs_src_path).read_text(encoding="utf-8")
-                        for f in files.documentation_pages() if f.abs_src_path}
+        hand_written = {f.src_uri: self.data.pages[f.src_uri] for f in files.documentation_pages() if f.src_uri in self.data.pages}
         try:
             runs = self.notebooks.on_files(files, config)
         except CourseDataError as error:
@@ -99,7 +98,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         path = self.layout.docs / page.file.src_uri  # a hand-written page: errors point into it
         try:
-            return render_citations(markdown, page.file.src_uri, self.data, source=path, display=self.layout.show(path))
+            return render_citations(markdown, page.file.src_uri, self.data, display=self.layout.show(path))
         except CourseDataError as error:
             raise PluginError(f"{len(error.problems)} citation problem(s):\n{error}") from None
 

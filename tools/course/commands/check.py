@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from course.data.citations import check_citations
 from course.data.load import load_course_data
 from course.ground.errors import CourseDataError
-from course.ground.layout import Layout
+from course.commands import project_layout
 
 
 def register(subparsers) -> None:
@@ -22,10 +20,12 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    layout = Layout.from_mkdocs_yml(Path(args.root))
+    layout = project_layout(args)
+    if layout is None:
+        return 1
     try:
         data = load_course_data(layout)
-        problems = check_citations(layout.hand_written_pages(), data.bibliography, layout)
+        problems = []
     except CourseDataError as error:
         problems = error.problems
     if problems:

@@ -48,7 +48,8 @@ def register(subparsers) -> None:
 
 
 def _notebooks(args, **options) -> Notebooks:
-    """The project's notebooks, with the folders, cache and options of mkdocs.yml (as the build has them)."""
+    """The project's notebooks, with the folders, cache and options of mkdocs.yml (as the build has them);
+    raises ``CourseDataError`` for a mistake in mkdocs.yml."""
     from course.notebooks.run import Notebooks
 
     return Notebooks(Layout.from_mkdocs_yml(Path(args.root)), **options)
@@ -60,8 +61,8 @@ def _run(args) -> int:
     from course.notebooks.publish import Publisher
     from course.notebooks.run import raise_failures
 
-    notebooks = _notebooks(args, timeout=args.timeout, jobs=args.jobs)
     try:
+        notebooks = _notebooks(args, timeout=args.timeout, jobs=args.jobs)
         sources = notebooks.sources(args.names or None)
     except CourseDataError as error:
         print(error, file=sys.stderr)
@@ -97,8 +98,8 @@ def _print_summary(results: list[NotebookResult]) -> None:
 
 
 def _list(args) -> int:
-    notebooks = _notebooks(args, execute=False)
     try:
+        notebooks = _notebooks(args, execute=False)
         sources = notebooks.sources()
     except CourseDataError as error:
         print(error, file=sys.stderr)

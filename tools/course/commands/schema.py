@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from course.data import schemas
-from course.ground.layout import Layout
+from course.commands import project_layout
 
 
 def register(subparsers) -> None:
@@ -22,7 +21,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    layout = Layout.from_mkdocs_yml(Path(args.root))
+    layout = project_layout(args)
+    if layout is None:
+        return 1
     data_dir = layout.data
     stale = []
     for name in schemas.SCHEMAS:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from course.ground.errors import CourseDataError
-from course.ground.layout import Layout
+from course.commands import project_layout
 
 if TYPE_CHECKING:  # the data is loaded when a command runs, not when the CLI starts
     from course.data.load import CourseData
@@ -92,14 +92,21 @@ def _moment(value: str) -> dt.datetime:
         raise argparse.ArgumentTypeError(f"{value!r} is not a time such as 2027-03-01T09:30:00-07:00") from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{value!r} needs a UTC offset, e.g. 2027-03-01T09:30:00-07:00")
-    return moment
+    from course.data.fields import in_years
+
+    try:
+        return in_years(moment, value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _load(args) -> CourseData | None:
     """The course data, or None after printing why sign-ups cannot be run on it."""
     from course.data.load import load_course_data
 
-    layout = Layout.from_mkdocs_yml(Path(args.root))
+    layout = project_layout(args)
+    if layout is None:
+        return None
     try:
         data = load_course_data(layout)
     except CourseDataError as error:

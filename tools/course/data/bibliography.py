@@ -16,6 +16,9 @@ from pathlib import Path
 from course.data.papers import Paper, build_papers
 from course.ground.bibtex_source import read_bibtex
 from course.ground.errors import Problem
+from course.ground.source_files import read_source
+
+MAX_BYTES = 20 * 2**20  # a bibliography may be a whole Zotero library: 5,000 entries with abstracts are about 8 MB
 
 
 @dataclass(frozen=True)
@@ -117,17 +120,15 @@ def _join(blocks: list[str]) -> str:
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
-def load_bibliography(path: Path, display: str) -> tuple[Bibliography | None, list[Problem]]:
+def load_bibliography(path: Path, display: str, root: Path | None = None) -> tuple[Bibliography | None, list[Problem]]:
     """The bibliography in ``path`` (None when there is no such file) and every problem in it."""
     if not path.exists():
         return None, []
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")  # Zotero on Windows may write a byte-order mark
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        return None, [Problem(display, line, 0, f"not UTF-8 text ({error.reason} at byte {error.start}); "
-                                                "save the file as UTF-8 (Zotero: export with the UTF-8 encoding)")]
+    # utf-8-sig: Zotero on Windows may write a byte-order mark
+    text, problems = read_source(path, display, root, encoding="utf-8-sig", hint=" (Zotero: export with the UTF-8 encoding)",
+                                 limit=MAX_BYTES)
+    if text is None:
+        return None, problems
     return parse_bibliography(text.replace("\r\n", "\n"), display, path)
 
 

@@ -6,6 +6,8 @@ that one mistake does not hide another.
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from course.data.bibliography import Bibliography
 from course.data.course import Course
 from course.data.schedule import ScheduleFile, Session, lay_out
@@ -28,8 +30,14 @@ def valid_items(document: YamlDocument | None, key: str, model) -> list[tuple[in
     for i, raw in enumerate(document.data[key]):
         try:
             items.append((i, model.model_validate(raw)))
-        except Exception:
-            continue
+        except ValidationError as error:
+            # Without its invalid optional fields (already reported), the rest of the item is still checked.
+            bad = {item["loc"][0] for item in error.errors() if item["loc"]}
+            if isinstance(raw, dict):
+                try:
+                    items.append((i, model.model_validate({k: v for k, v in raw.items() if k not in bad})))
+                except ValidationError:
+                    continue
     return items
 
 
@@ -39,10 +47,14 @@ class Checks:
     def __init__(self, problems: list[Problem], bibliography: Bibliography | None):
         self.problems = problems
         self.warnings: list[Problem] = []  # what the site leaves out, and why (the build still succeeds)
+        self.first_citation: tuple[str, str] | None = None  # a paper key used while there is no bibliography
         self.bibliography = bibliography
 
     def paper(self, key: str, document: YamlDocument, loc: tuple) -> None:
-        if self.bibliography is None or key in self.bibliography:
+        if self.bibliography is None:
+            self.first_citation = self.first_citation or (key, document.problem(loc, "").where)
+            return
+        if key in self.bibliography:
             return
         hint = did_you_mean(key, self.bibliography.keys(), 0.7)
         self.problems.append(document.problem(loc, f"unknown paper key {key!r}: {hint}add it to {self.bibliography.display} or fix the key"))

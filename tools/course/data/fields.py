@@ -129,13 +129,24 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 def _date(value: object) -> dt.date:
     if isinstance(value, dt.date):
-        return value
+        return in_years(value, value.isoformat())
     if not isinstance(value, str) or not _DATE.match(value):
         raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-01-12")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a real date (check the month and day)") from None
+    return in_years(day, value)
+
+
+YEARS = (1900, 2200)  # dates a course can have; the calendar and time zones work far beyond, not to year 9999
+
+
+def in_years(moment: dt.date, written: object) -> dt.date:
+    """``moment`` if its year is one a course can have, else the problem (for dates and time stamps alike)."""
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise ValueError(f"{written!r} is outside the years {YEARS[0]} to {YEARS[1]}; check the year")
+    return moment
 
 
 def _time(value: object) -> dt.time:

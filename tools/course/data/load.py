@@ -14,6 +14,7 @@ from course.data.announcements import Announcement, AnnouncementsFile
 from course.data.bibliography import Bibliography, load_bibliography
 from course.data.checks import Checks, valid_items
 from course.data.course import Course
+from course.data.pages import Markdown, first_citation, read_markdown
 from course.data.podcasts import Episode, Podcast, PodcastFile
 from course.data.schedule import Deadline, Homework, ScheduleFile, Session, SessionEntry
 from course.data.signup_board import Presentations, read_presentations
@@ -49,6 +50,15 @@ class CourseData:
     bibliography: Bibliography | None
     presentations: Presentations | None = None  # readings/presentations.yml, when the course has one
     warnings: tuple[Problem, ...] = ()  # what the data leaves unsaid (e.g. talk times without a source)
+    markdown: Markdown = Markdown()  # the hand-written pages and the notes on papers
+
+    @property
+    def pages(self) -> dict[str, str]:
+        return self.markdown.pages
+
+    @property
+    def notes(self) -> dict[str, str]:
+        return self.markdown.notes
 
     @property
     def course_zone(self) -> ZoneInfo:
@@ -67,7 +77,7 @@ class _Reader:
             if required:
                 self.problems.append(Problem(self.layout.show(path), 0, 0, "file not found; create it (see the README's instructor guide)"))
             return None
-        document, problems = load_yaml(path, self.layout.show(path))
+        document, problems = load_yaml(path, self.layout.show(path), self.layout.root)
         self.problems.extend(problems)
         return document if not problems else None
 
@@ -89,7 +99,7 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
     announcements, announcements_doc = reader.model(layout.announcements_file(), AnnouncementsFile, required=False)
     series_files = [reader.model(path, TalkSeriesFile) for path in layout.talk_files()]
     podcast_files = [reader.model(path, PodcastFile) for path in layout.podcast_files()]
-    bibliography, bib_problems = load_bibliography(layout.bib_file(), layout.show(layout.bib_file()))
+    bibliography, bib_problems = load_bibliography(layout.bib_file(), layout.show(layout.bib_file()), layout.root)
     reader.problems.extend(bib_problems)
 
     notebook_names = layout.notebook_names() if check_notebooks else None
@@ -113,6 +123,14 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
     checks.unique_across([(r.podcast.id, d, ("podcast", "id")) for r, d in podcast_files if r], "podcast")
     if announcements is not None:
         checks.unique([(a.id, ("announcements", i, "id")) for i, a in enumerate(announcements.announcements)], announcements_doc, "announcement")
+    markdown, problems = read_markdown(layout, bibliography)
+    reader.problems.extend(problems)
+    cited = checks.first_citation or first_citation(markdown, layout)
+    if bibliography is None and cited and not layout.bib_file().exists():
+        key, where = cited
+        reader.problems.append(Problem(layout.show(layout.bib_file()), 0, 0, (
+            f"not found, but the course cites papers (the first is {key!r}, at {where}); add the file, or set the "
+            "plugin's 'bibliography' option in mkdocs.yml to the file's name")))
 
     if reader.problems:
         raise CourseDataError(reader.problems)
@@ -127,6 +145,7 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
         announcements=tuple(sorted(announcements.announcements, key=lambda a: (a.date, a.id), reverse=True)) if announcements else (),
         bibliography=bibliography,
         warnings=tuple(sorted(checks.warnings)),
+        markdown=markdown,
     )
     # Sign-ups are checked against the sessions and papers, so they come last.
     document = reader.document(layout.presentations_file(), required=False)

@@ -176,11 +176,11 @@ def _paper(entry: BibEntry, display: str, problems: list[Problem]) -> Paper:
     title = to_text(get("title", ""))
     year = to_text(get("year", "")) or to_text(get("date", ""))[:4]
     if not title:
-        problems.append(Problem(display, line, 0, f"entry {entry.key!r} has no title; add title = {{...}}"))
+        problems.append(Problem(display, line, entry.col, f"entry {entry.key!r} has no title; add title = {{...}}"))
     if not authors and not editors:
-        problems.append(Problem(display, line, 0, f"entry {entry.key!r} has no author or editor; add author = {{Last, First and Last, First}}"))
+        problems.append(Problem(display, line, entry.col, f"entry {entry.key!r} has no author or editor; add author = {{Last, First and Last, First}}"))
     if not year:
-        problems.append(Problem(display, line, 0, f"entry {entry.key!r} has no year; add year = {{YYYY}}"))
+        problems.append(Problem(display, line, entry.col, f"entry {entry.key!r} has no year; add year = {{YYYY}}"))
     entry_type = entry.entry_type
     venue = next((get(n) for n in ("journal", "journaltitle", "booktitle", "howpublished", "publisher", "school",
                                    "institution", "organization") if get(n)), None)

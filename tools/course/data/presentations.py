@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from course.data.fields import BibKey, Date, Line, Paragraphs, Record, Slug, Time
+from course.data.fields import BibKey, Date, Line, Paragraphs, Record, Slug, Time, in_years
 
 NAME_LIMIT = 100
 _EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
@@ -58,7 +58,7 @@ def _datetime(value: object) -> dt.datetime:
         raise ValueError("expected a time stamp such as 2027-03-01T09:30:00-07:00")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{value!r} has no UTC offset; add one, e.g. 2027-03-01T09:30:00-07:00 (or Z for UTC)")
-    return moment
+    return in_years(moment, value)
 
 
 Moment = Annotated[dt.datetime, BeforeValidator(_datetime)]

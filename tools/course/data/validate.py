@@ -19,7 +19,16 @@ def validate(document: YamlDocument, model: type[M]) -> tuple[M | None, list[Pro
     try:
         return model.model_validate(data), []
     except ValidationError as error:
-        return None, [_problem(document, model, item) for item in error.errors(include_url=False)]
+        items = error.errors(include_url=False)
+        return None, [_problem(document, model, item) for item in items if not _follows_from_others(item, items)]
+
+
+def _follows_from_others(item: dict, items: list[dict]) -> bool:
+    """A list that is "too short" only because its entries are invalid: those entries' errors say it all."""
+    if item["type"] != "too_short":
+        return False
+    loc = tuple(item["loc"])
+    return any(tuple(other["loc"][:len(loc)]) == loc and len(other["loc"]) > len(loc) for other in items)
 
 
 def _problem(document: YamlDocument, model: type[BaseModel], item: dict) -> Problem:

@@ -1,12 +1,9 @@
 """BibTeX read as text with positions: papers.bib into raw entries and ``Problem``s.
 
-bibtexparser (v2) splits the file into blocks and never raises; its block
-lines are 0-based, ours are the 1-based line of each ``@type{``.  Everything
-BibTeX itself would resolve is done here, on the raw values: ``@string``
-macros with ``#`` concatenation, the month macros, and ``crossref``
-inheritance.  Every failed or duplicate block and every undefined macro or
-crossref becomes a ``Problem``.  What the fields mean (title, authors, links)
-is the data layer's business (``course.data.papers``).
+bibtexparser (v2) splits the file into blocks and never raises (its lines are 0-based, ours 1-based).
+What BibTeX itself resolves is resolved here, on the raw values: ``@string`` macros joined by ``#``
+(bounded in size), month macros, ``crossref``.  Every failed or duplicate block, undefined macro or
+crossref is a ``Problem``; what the fields mean is ``course.data.papers``' business.
 """
 
 from __future__ import annotations
@@ -22,11 +19,13 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 from course.ground.errors import Problem
 from course.ground.urls import paper_slug
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = tuple("January February March April May June July August September October November December".split())
 _MONTH_MACROS = {name[:3].lower(): name for name in MONTHS}
 _TOKEN = re.compile(r"[^\s#{}\",=]+")
 _BRACE = re.compile(r"[{}]")
+MAX_KEY = 120  # characters: a key is a file name (papers/<key>/index.html), and file names stop at 255 bytes
+MAX_VALUE = 100_000  # characters of one value with its macros expanded (an abstract is a few thousand)
+MAX_EXPANSION = 10_000_000  # characters all macro uses of a file may add
 # Fields a crossref child never takes from its parent (biblatex's defaults); the parent's
 # title becomes the child's booktitle instead.
 _NOT_INHERITED = {"crossref", "xref", "ids", "title", "subtitle", "titleaddon", "shorttitle", "sortkey"}
@@ -41,6 +40,7 @@ class BibEntry:
     fields: dict[str, tuple[str, int]]  # name (lower case) -> (raw LaTeX value, 1-based line)
     raw: str  # the entry exactly as in the file
     line: int  # 1-based line of its "@type{"
+    col: int  # 1-based column of its "@"
     slug: str  # its page's URL segment (unique: a clash is a problem)
     parent: str | None = None  # the key its crossref names, when that entry exists
 
@@ -72,7 +72,8 @@ def read_bibtex(text: str, display: str) -> BibSource:
         values = _inherit(entry, fields, by_lower, loader)
         crossref = values.get("crossref")
         parent = loader.keys.get(crossref[0].strip().lower()) if crossref else None
-        resolved.append(BibEntry(entry.key, entry.entry_type.lower(), values, entry.raw.strip(), entry.start_line + 1,
+        line = entry.start_line + 1
+        resolved.append(BibEntry(entry.key, entry.entry_type.lower(), values, entry.raw.strip(), line, loader.column(line),
                                  loader.slugs_by_key[entry.key], parent[0] if parent else None))
     uses = {e.key: tuple(sorted(loader.used.get(e.key, ()))) for e in entries}
     return BibSource(tuple(resolved), loader.strings, uses, loader.problems)
@@ -80,8 +81,7 @@ def read_bibtex(text: str, display: str) -> BibSource:
 
 @contextmanager
 def _quiet(name: str):
-    logger = logging.getLogger(name)
-    level = logger.level
+    logger, level = logging.getLogger(name), logging.getLogger(name).level
     logger.setLevel(logging.CRITICAL)
     try:
         yield
@@ -93,7 +93,9 @@ class _BibReader:
     def __init__(self, text: str, display: str):
         self.text = text
         self.display = display
+        self.lines = text.split("\n")
         self.problems: list[Problem] = []
+        self.expanded = 0  # characters that macros have added so far (bounded: "billion laughs")
         self.macros: dict[str, str] = dict(_MONTH_MACROS)
         self.strings: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.used: dict[str, set[str]] = {}
@@ -102,14 +104,17 @@ class _BibReader:
         self.slugs_by_key: dict[str, str] = {}
 
     def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.display, line, 0, message))
+        """A problem at ``line``, at its first character (the ``@`` of an entry, the name of a field)."""
+        self.problems.append(Problem(self.display, line, self.column(line), message))
+
+    def column(self, line: int) -> int:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(text) - len(text.lstrip()) + 1
 
     def string(self, block: String) -> None:
-        line = block.start_line + 1
         used: set[str] = set()
-        value = self.resolve(block.value, used, line, f"@string {block.key!r}")
         name = block.key.lower()
-        self.macros[name] = value
+        self.macros[name] = self.resolve(block.value, used, block.start_line + 1, f"@string {block.key!r}")
         self.strings[name] = (block.raw.strip(), tuple(sorted(used)))
 
     def failed(self, block) -> None:
@@ -151,6 +156,14 @@ class _BibReader:
             self.problem(line, f"@{entry.entry_type}{{ has no key; write @{entry.entry_type}{{key, ...}}")
             return False
         slug = paper_slug(entry.key)
+        if len(entry.key) > MAX_KEY:
+            self.problem(line, f"the key {entry.key[:40]!r}... is {len(entry.key)} characters long; a key names the "
+                               f"paper's page, so it may have at most {MAX_KEY}: shorten it")
+            return False
+        if slug.startswith("."):
+            self.problem(line, f"the key {entry.key!r} would give the page papers/{slug}/, which MkDocs leaves out (it skips "
+                               f"names that start with '.'); rename the key, e.g. to {entry.key.lstrip('.') or 'key'!r}")
+            return False
         for seen, name, why in ((self.keys, entry.key.lower(), "BibTeX keys are case-insensitive"),
                                 (self.slugs, slug, f"both would get the page papers/{slug}/")):
             if name in seen:
@@ -168,25 +181,31 @@ class _BibReader:
             name, value, line = f.key.lower(), str(f.value).strip(), (f.start_line or entry.start_line) + 1
             if name in values:  # a repeated field (reported): BibTeX keeps the first
                 continue
-            if _one_group(value):  # the usual {value}: nothing to resolve
-                values[name] = (value[1:-1], line)
-            else:
-                values[name] = (self.resolve(value, used, line, f"field {name!r} of {entry.key!r}"), line)
+            # the usual {value} has nothing to resolve
+            resolved = value[1:-1] if _one_group(value) else self.resolve(value, used, line, f"field {name!r} of {entry.key!r}")
+            values[name] = (resolved, line)
         return values
 
     def resolve(self, expression: str, used: set[str], line: int, where: str) -> str:
-        """The value of ``{..}``, ``".."``, numbers and macros joined by ``#``."""
-        pieces, pos, n = [], 0, len(expression)
+        """The value of ``{..}``, ``".."``, numbers and macros joined by ``#``.  Expansion is bounded: a value
+        longer than MAX_VALUE, or macros adding more than MAX_EXPANSION to the file, is a problem."""
+        pieces, pos, n, length = [], 0, len(expression), 0
         while True:
             while pos < n and expression[pos].isspace():
                 pos += 1
             if pos < n and expression[pos] in "{\"":
                 end = _closing(expression, pos)
                 pieces.append(expression[pos + 1:end])
+                length += end - pos - 1
                 pos = end + 1
             elif match := _TOKEN.match(expression, pos):
                 pos = match.end()
-                pieces.append(self._macro(match.group(0), used, line, where))
+                piece = self._macro(match.group(0), used, line, where)
+                self.expanded += len(piece)
+                if length + len(piece) > MAX_VALUE or self.expanded > MAX_EXPANSION:
+                    return self._too_long(match.group(0), line, where)
+                pieces.append(piece)
+                length += len(piece)
             else:
                 self.problem(line, f"{where} has no value; write it in braces, e.g. {{...}}")
                 break
@@ -200,6 +219,17 @@ class _BibReader:
                 break
             pos += 1
         return "".join(pieces)
+
+    def _too_long(self, token: str, line: int, where: str) -> str:
+        if self.expanded <= MAX_EXPANSION:
+            what = f"with the @string macro {token!r} expanded, the value is longer than {MAX_VALUE:,} characters"
+        elif any("in all" in p.message for p in self.problems):
+            return ""  # said once
+        else:
+            what = f"@string macros expand to more than {MAX_EXPANSION:,} characters in all (here through {token!r})"
+        self.problem(line, f"{where}: {what}; a macro is for a name or a venue: check for a macro that joins "
+                           "another one to itself (s1 = s0 # s0)")
+        return ""
 
     def _macro(self, token: str, used: set[str], line: int, where: str) -> str:
         name = token.lower()

@@ -7,6 +7,7 @@ instead of stopping at the first, so an instructor sees every mistake at once.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +54,11 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
     """A path as the user should see it: relative to the project root when inside it."""
     path = Path(path)
     if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        # as written first (a link inside the project is shown where it is), then with links resolved
+        for mine, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))), (path.resolve(), root.resolve())):
+            try:
+                return mine.relative_to(base).as_posix()
+            except ValueError:
+                pass
     return path.as_posix()
 

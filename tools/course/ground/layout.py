@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from course.ground.errors import display_path
+from course.ground.mkdocs_config import read_mkdocs_yml
 
 # A percent-format cell marker: "# %%", "# %% [markdown]", "# %% tags=[...]".
 NOTEBOOK_CELL_MARKER = re.compile(r"^\s*#\s?%%(\s|$)")
-PLUGIN_NAME = "course"
+# The plugin's options in mkdocs.yml (the plugin declares the same names, with these defaults).
+OPTIONS = ("data_dir", "bibliography", "notebooks_dir", "execute_notebooks", "notebook_timeout", "cache_dir", "colab_branch")
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,11 @@ class Layout:
         """The layout ``mkdocs.yml`` in ``root`` describes (the defaults where it has none)."""
         root = Path(root).resolve()
         config_file = root / "mkdocs.yml"
-        config = {}
-        if config_file.exists():
-            config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Lenient) or {}
-        options: dict = {}
-        for plugin in config.get("plugins", []) or []:
-            if isinstance(plugin, dict) and PLUGIN_NAME in plugin:
-                options = plugin[PLUGIN_NAME] or {}
-        known = {name: value for name, value in options.items() if name in cls.__dataclass_fields__ and name != "root"}
-        layout = cls(root, docs_dir=str(config.get("docs_dir", cls.docs_dir)), **known)
+        if not config_file.exists():
+            return cls(root)
+        types = {name: type(getattr(cls, name)) for name in OPTIONS}
+        config = read_mkdocs_yml(config_file, "mkdocs.yml", root, types)
+        layout = cls(root, docs_dir=config.get("docs_dir", cls.docs_dir), **config.get("options", {}))
         return layout.with_urls(config.get("site_url"), config.get("repo_url"))
 
     def with_urls(self, site_url: object, repo_url: object) -> "Layout":
@@ -118,12 +114,13 @@ class Layout:
         return [path.stem for path in self.notebook_files()]
 
     def page_sources(self) -> list[str]:
-        """Every Markdown page in docs_dir, by its path there."""
-        return [p.relative_to(self.docs).as_posix() for p in sorted(self.docs.rglob("*.md"))]
-
-    def hand_written_pages(self) -> dict[str, str]:
-        """Every Markdown page in docs_dir and its text, by its path there."""
-        return {src: (self.docs / src).read_text(encoding="utf-8") for src in self.page_sources()}
+        """Every Markdown page in docs_dir, by its path there (MkDocs skips names that start with a dot)."""
+        sources = []
+        for path in sorted(self.docs.rglob("*.md")):
+            src = path.relative_to(self.docs)
+            if not any(part.startswith(".") for part in src.parts) and path.is_file():
+                sources.append(src.as_posix())
+        return sources
 
     def watched(self) -> list[Path]:
         """Everything a live preview should watch besides docs_dir."""
@@ -151,10 +148,3 @@ def is_notebook_file(path: Path) -> bool:
 
 def _web_url(value: object) -> str | None:
     return value if isinstance(value, str) and value.startswith(("http://", "https://")) else None
-
-
-class _Lenient(yaml.SafeLoader):
-    """Reads mkdocs.yml's own tags (``!!python/name:...``, ``!ENV``) as nothing: we need plain keys only."""
-
-
-_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)

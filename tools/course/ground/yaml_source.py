@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from course.ground.errors import Problem
+from course.ground.source_files import read_source
 
 Loc = tuple  # a path into the data: ("sessions", 3, "date")
 
@@ -123,8 +124,35 @@ class _Builder:
             self.problems.append(Problem(self.display, line, col, f"type tags like {node.tag.replace('tag:yaml.org,2002:', '!!')!r} are not allowed; remove the tag"))
 
 
+MAX_DEPTH = 30  # nesting levels; the default course's deepest file (a podcast's topics) has 8
+_OPENS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_CLOSES = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _too_deep(text: str, display: str) -> Problem | None:
+    """Where the document nests deeper than MAX_DEPTH, found by PyYAML's scanner, which does not recurse
+    (its composer does, once per level: a deep document would end in a RecursionError)."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=_StringLoader):
+            if isinstance(token, _OPENS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, col = _mark(token)
+                    return Problem(display, line, col, f"the data is nested more than {MAX_DEPTH} levels deep here; "
+                                                       "course data needs a few levels: check the brackets and the indentation")
+            elif isinstance(token, _CLOSES):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the composer reports the syntax error itself
+    return None
+
+
 def parse_yaml(text: str, display: str, path: Path | None = None) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse one YAML document. Returns the document (None if unreadable) and the problems found."""
+    deep = _too_deep(text, display)
+    if deep is not None:
+        return None, [deep]
     try:
         node = yaml.compose(text, Loader=_StringLoader)
     except yaml.MarkedYAMLError as error:
@@ -162,9 +190,9 @@ def _syntax_hint(text: str, line: int) -> str:
     return " (check the indentation and quote values that contain ': ' or start with '*', '&', '!', '[' or '{')"
 
 
-def load_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return None, [Problem(display, 0, 0, f"not UTF-8 text ({error.reason} at byte {error.start}); save the file as UTF-8")]
+def load_yaml(path: Path, display: str, root: Path | None = None) -> tuple[YamlDocument | None, list[Problem]]:
+    """Read and parse a YAML file (see ``read_source`` for what is refused before parsing)."""
+    text, problems = read_source(path, display, root)
+    if text is None:
+        return None, problems
     return parse_yaml(text, display, path)

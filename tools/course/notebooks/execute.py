@@ -1,16 +1,15 @@
 """Running one notebook in a fresh kernel, with nbclient, and turning a failure into one clear problem.
 
-The kernel starts in the notebook's own directory with a fixed environment:
-one thread for the math libraries, a fixed hash seed, the inline matplotlib
-backend, and ``COURSE_ARTIFACTS_DIR`` pointing into the cache.  ``random``,
-``numpy`` and ``torch`` (when the notebook uses them) are seeded with 0 before
-the first cell.  Every cell has a timeout; the first error stops the notebook and
-becomes one ``path:line: message`` problem naming the notebook, cell, line and
-exception.  The kernel's peak memory is sampled in the background.
+The kernel starts in the notebook's folder with one thread per math library, a fixed hash seed, the
+inline matplotlib backend and ``COURSE_ARTIFACTS_DIR`` in the cache; ``random``, ``numpy`` and ``torch``
+are seeded with 0 before the first cell.  Every cell has a timeout; the first error stops the notebook
+and becomes one ``path:line: message`` problem (notebook, cell, line, exception).  Peak memory is
+sampled in the background.
 """
 
 from __future__ import annotations
 
+import atexit
 import copy
 import logging
 import os
@@ -31,6 +30,7 @@ _NBCLIENT_LOG = logging.getLogger("course.notebooks.nbclient")
 _NBCLIENT_LOG.setLevel(logging.CRITICAL)
 
 SEED = 0
+KERNEL_STARTS = 2  # a kernel that dies before its first reply is started once more
 _SEEDERS = {
     "numpy": f"import numpy as __m; __m.random.seed({SEED}); del __m",
     "torch": f"import torch as __m; __m.manual_seed({SEED}); del __m",
@@ -83,13 +83,28 @@ def execute_notebook(
     log_path: Path,
     packages: tuple[str, ...] = (),
 ) -> Execution:
-    """Execute a copy of ``notebook.nb``; raises ``NotebookFailure`` with one clear problem."""
+    """Execute a copy of ``notebook.nb``; raises ``NotebookFailure`` with one clear problem.  A kernel that
+    dies before it answers at all (a busy machine can starve its start) is started once more."""
+    artifacts_dir.mkdir(parents=True, exist_ok=True)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(KERNEL_STARTS):
+        try:
+            return _execute_once(notebook, timeout, artifacts_dir, log_path, packages)
+        except _KernelDidNotStart as failure:
+            error = failure.args[0]
+    raise NotebookFailure(kernel_failed(notebook, error, _tail(log_path)))
+
+
+class _KernelDidNotStart(Exception):
+    """args[0]: why the kernel died before its first reply (worth a second start)."""
+
+
+def _execute_once(notebook: SourceNotebook, timeout: int, artifacts_dir: Path, log_path: Path,
+                  packages: tuple[str, ...]) -> Execution:
     # imported here: a build whose notebooks are all cached never needs nbclient (and its ~0.4 s import)
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = copy.deepcopy(notebook.nb)
-    artifacts_dir.mkdir(parents=True, exist_ok=True)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     memory = PeakMemory()
     client, current = _client(nb, notebook, timeout, memory, packages)
     started = time.perf_counter()
@@ -100,12 +115,17 @@ def execute_notebook(
         raise NotebookFailure(cell_failure(notebook, current["index"], error.ename, error.evalue, error.traceback)) from None
     except CellTimeoutError:
         raise NotebookFailure(cell_timeout(notebook, current["index"], timeout)) from None
-    except DeadKernelError:
+    except DeadKernelError as error:
+        if not current["started"]:
+            raise _KernelDidNotStart(error) from None
         raise NotebookFailure(kernel_died(notebook, current["index"], _tail(log_path))) from None
-    except Exception as error:  # no such kernel, kernel failed to start, ...
-        raise NotebookFailure(kernel_failed(notebook, error)) from None
+    except Exception as error:  # no such kernel, kernel failed to start ("died before replying to kernel_info"), ...
+        if not current["started"]:
+            raise _KernelDidNotStart(error) from None
+        raise NotebookFailure(kernel_failed(notebook, error, _tail(log_path))) from None
     finally:
         peak_mb = memory.stop()
+        atexit.unregister(client._cleanup_kernel)  # left by nbclient when no kernel started: a traceback at exit
     return Execution(nb=nb, seconds=round(time.perf_counter() - started, 2), peak_mb=peak_mb)
 
 
@@ -114,7 +134,7 @@ def _client(nb: NotebookNode, notebook: SourceNotebook, timeout: int, memory: "P
     keeps the index of the running cell (for the error message)."""
     from nbclient import NotebookClient
 
-    current = {"index": 0}
+    current = {"index": 0, "started": False}
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -132,6 +152,7 @@ def _client(nb: NotebookNode, notebook: SourceNotebook, timeout: int, memory: "P
 
     async def on_cell_start(cell: NotebookNode, cell_index: int) -> None:
         current["index"] = cell_index
+        current["started"] = True
         if cell_index == 0:  # seed right before the first cell: the kernel's banner draws from `random`
             msg_id = client.kc.execute(seed_code(packages), silent=True, store_history=False)
             await client.async_wait_for_reply(msg_id)
@@ -196,10 +217,14 @@ def kernel_died(nb: SourceNotebook, cell_index: int, log_tail: str) -> Problem:
     return Problem(nb.display, line, 0, message)
 
 
-def kernel_failed(nb: SourceNotebook, error: BaseException) -> Problem:
+def kernel_failed(nb: SourceNotebook, error: BaseException, log_tail: str = "") -> Problem:
     detail = strip_ansi(str(error)).strip().splitlines()
     reason = detail[-1] if detail else type(error).__name__
-    return Problem(nb.display, 1, 0, f"notebook '{nb.name}' could not be run with kernel '{nb.kernel}': {reason}")
+    message = f"notebook '{nb.name}' could not be run with kernel '{nb.kernel}': {reason}"
+    if log_tail.strip():  # the kernel's own last words, so that one can tell why it died
+        message += "\n    kernel log: " + log_tail.strip().replace("\n", "\n    ")
+    return Problem(nb.display, 1, 0, message)
+
 
 
 def _innermost_local_frame(nb: SourceNotebook, traceback: str) -> str | None:

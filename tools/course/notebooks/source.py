@@ -16,6 +16,7 @@ from nbformat import NotebookNode
 
 from course.ground.errors import CourseDataError, Problem, display_path
 from course.ground.layout import NOTEBOOK_CELL_MARKER
+from course.ground.source_files import read_source
 
 _MARKER = NOTEBOOK_CELL_MARKER
 _OPTION_KEYS = {"timeout"}
@@ -65,7 +66,9 @@ def _same_line(file_line: str, cell_line: str) -> bool:
 def read_notebook(path: Path, root: Path | None = None) -> SourceNotebook:
     """Read one percent-format notebook; a malformed header or option is a ``CourseDataError``."""
     display = display_path(path, root)
-    text = path.read_text(encoding="utf-8")
+    text, problems = read_source(path, display, root)
+    if text is None:
+        raise CourseDataError(problems)
     try:
         nb = jupytext.reads(text, fmt="py:percent")
     except Exception as error:  # jupytext raises many types for a broken header

@@ -3,9 +3,8 @@ gets a reference list at its end, or where ``<!-- course:references -->`` stands
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from course.data.citations import citation_problems
+from course.data.pages import citation_problems
 from course.data.load import CourseData
 from course.ground import urls
 from course.ground.citation_syntax import REFERENCES_MARKER, find_citations
@@ -13,19 +12,18 @@ from course.ground.errors import CourseDataError, Problem
 from course.render.env import environment
 
 
-def render_citations(markdown: str, page_src: str, data: CourseData, *, source: Path | None = None,
-                     display: str | None = None) -> str:
+def render_citations(markdown: str, page_src: str, data: CourseData, *, display: str | None = None) -> str:
     """Replace citations with linked labels and add the reference list.
 
-    ``source``/``display``: the page's file in docs_dir (if it is one) and its name, so an unknown
-    key is reported where the instructor typed it (MkDocs hands us the text without front matter).
+    ``display``: the page's file as messages name it, so an unknown key is reported where the
+    instructor typed it (MkDocs hands us the text without front matter).
     """
     citations = find_citations(markdown)
     if not citations:
         return markdown
     bib = data.bibliography
     if bib is None or any(item.key not in bib for c in citations for item in c.items):
-        raise CourseDataError(_problems(markdown, page_src, data, source, display))
+        raise CourseDataError(_problems(markdown, page_src, data, display))
     macros = environment().get_template("citations.md.j2").module
     out, last, seen = [], 0, set()
     for citation in citations:
@@ -45,27 +43,17 @@ def render_citations(markdown: str, page_src: str, data: CourseData, *, source: 
     return text.rstrip() + references.rstrip() + "\n"
 
 
-def _problems(markdown: str, page_src: str, data: CourseData, source: Path | None, display: str | None) -> list[Problem]:
-    """The unknown keys, where they were typed: the hand-written page, the paper's notes, or the page itself."""
+def _problems(markdown: str, page_src: str, data: CourseData, display: str | None) -> list[Problem]:
+    """The unknown keys, where they were typed: the hand-written page, the paper's notes, or the page itself.
+    (The data's own checks find the first two before any page is built; this is the last line.)"""
     bib, layout = data.bibliography, data.layout
-    if source is not None and source.is_file():
-        problems = citation_problems(source.read_text(encoding="utf-8"), display or page_src, bib, layout)
+    if page_src in data.pages:
+        problems = citation_problems(data.pages[page_src], display or page_src, bib, layout)
         if problems:
             return problems
-    notes = _notes_file(page_src, data)
-    if notes is not None:
-        problems = citation_problems(notes.read_text(encoding="utf-8"), layout.show(notes), bib, layout)
-        if problems:
-            return problems
-    return citation_problems(markdown, display or page_src, bib, layout)
-
-
-def _notes_file(page_src: str, data: CourseData) -> Path | None:
-    """The instructor notes file shown on a paper page, if ``page_src`` is one."""
-    if data.bibliography is None or not page_src.startswith("papers/"):
-        return None
-    for key in data.bibliography.keys():
+    for key, text in data.notes.items():
         if urls.paper_page(key) == page_src:
-            path = data.layout.notes_file(key)
-            return path if path.is_file() else None
-    return None
+            problems = citation_problems(text, layout.show(layout.notes_file(key)), bib, layout)
+            if problems:
+                return problems
+    return citation_problems(markdown, display or page_src, bib, layout)

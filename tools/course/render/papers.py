@@ -42,12 +42,10 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     shared = dict(paper_macros=paper_macros, readings=urls.relative(page, urls.READINGS), describe=describe,
                   paper_links=Rendered(lambda key: paper_macros.paper_link(bib[key], hrefs[key])))
     template = environment().get_template("paper.md.j2")  # once, not for each of thousands of pages
-    notes_dir = data.layout.notes_dir
-    with_notes = {p.relative_to(notes_dir).with_suffix("").as_posix() for p in notes_dir.rglob("*.md")} if notes_dir.is_dir() else set()
     return [
         render_page(template, urls.paper_page(key), title=paper.title, paper=paper, links=links.get(key, []),
                     related=related.top(key), needs=bib.needs(key), **shared,
-                    notes=notes(data, key) if key in with_notes else None)
+                    notes=notes(data.notes[key]) if key in data.notes else None)
         for key, paper in bib.papers.items()
     ]
 
@@ -91,12 +89,9 @@ _HEADING = re.compile(r"^(#{1,6})(?=\s)", re.M)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.M)
 
 
-def notes(data: CourseData, key: str) -> Markup | None:
-    """readings/notes/<key>.md (trusted Markdown), its headings moved under the page's "Notes" section."""
-    path = data.layout.notes_file(key)
-    if not path.is_file():
-        return None
-    text = strip_front_matter(path.read_text(encoding="utf-8")).strip()
+def notes(source: str) -> Markup | None:
+    """A paper's notes (readings/notes/<key>.md, trusted Markdown), its headings moved under the page's "Notes" section."""
+    text = strip_front_matter(source).strip()
     if not text:
         return None
     parts = re.split(r"(^[ \t]*(?:`{3,}|~{3,}).*?^[ \t]*(?:`{3,}|~{3,})[ \t]*$)", text, flags=re.M | re.S)

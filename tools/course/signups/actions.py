@@ -45,6 +45,10 @@ def claim(draft: Draft, candidate: Claim) -> Result:
     if candidate.slot is None:
         free = board.first_free_slot(at)
         if free is None:
+            if all(info.start <= at for info in board.slots.values()):
+                last = max(board.slots.values(), key=lambda info: info.start)
+                return Result(False, f"every slot has already started (the last one, {last.id!r}, on {last.when}); "
+                                     "sign-ups are closed")
             return Result(False, "no slot has a free place left; ask the instructor")
         candidate = candidate.model_copy(update={"slot": free.id})
     refusals = board.refusals(candidate, at, live=True)

@@ -18,12 +18,15 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from course.data.fields import YEARS, in_years
 from course.data.presentations import Handle
+from course.ground.source_files import read_source
 from course.signups.actions import claim, describe, proposed
 from course.signups.form import FIELD_LABELS, LABEL, NO_PREFERENCE
 from course.signups.store import Draft
 
 BODY_LIMIT = 65_536  # GitHub's own limit on an issue body
+ISSUES_LIMIT = 50 * 2**20  # bytes of one issues file: tens of thousands of issues
 NO_RESPONSE = "_No response_"
 
 
@@ -54,10 +57,18 @@ def read_issues(paths: list[Path]) -> list[Issue]:
     """Every issue in the files, once each (a later file's copy of an issue does not replace an earlier one)."""
     issues: dict[int, Issue] = {}
     for path in paths:
+        if not path.exists():
+            raise IssueFileError(f"{path}: not found")
+        text, problems = read_source(path, str(path), None, limit=ISSUES_LIMIT)
+        if text is None:
+            raise IssueFileError(str(problems[0]))
         try:
-            items = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise IssueFileError(f"{path}: cannot read the issues ({error})") from None
+            items = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise IssueFileError(f"{path}:{error.lineno}:{error.colno}: not JSON ({error.msg}); "
+                                 "write the issues as `gh issue list --json ...` does") from None
+        except RecursionError:
+            raise IssueFileError(f"{path}: the JSON is nested too deeply to be a list of issues") from None
         if isinstance(items, dict):
             items = [items]
         if not isinstance(items, list):
@@ -91,16 +102,33 @@ def _issue(item: object, where: str) -> Issue:
         moment = dt.datetime.fromisoformat(created)
         if moment.tzinfo is None:
             raise ValueError
+        in_years(moment, created)
     except (TypeError, ValueError):
-        raise IssueFileError(f"{where}: 'createdAt' must be a time stamp with its UTC offset, like 2027-03-01T17:00:00Z") from None
+        raise IssueFileError(f"{where}: 'createdAt' must be a time stamp with its UTC offset, like 2027-03-01T17:00:00Z, "
+                             f"in the years {YEARS[0]} to {YEARS[1]}") from None
     person = item.get("author") or item.get("user") or {}
     author = person.get("login") if isinstance(person, dict) else None
     body = item.get("body")
-    labels = item.get("labels")
-    names = None if labels is None else {label.get("name") if isinstance(label, dict) else label for label in labels}
     state = item.get("state")
+    if state is not None and not isinstance(state, str):
+        raise IssueFileError(f"{where}: 'state' must be text such as \"OPEN\" or \"closed\"")
     return Issue(number, body if isinstance(body, str) else None, author if isinstance(author, str) else None, moment,
-                 open=state is None or str(state).lower() == "open", labelled=names is None or LABEL in names)
+                 open=state is None or state.lower() == "open", labelled=_labelled(item.get("labels"), where))
+
+
+def _labelled(labels: object, where: str) -> bool:
+    """Whether the issue has the sign-up label (an issue list without labels: assume so)."""
+    if labels is None:
+        return True
+    if not isinstance(labels, list):
+        raise IssueFileError(f"{where}: 'labels' must be a list of labels, like [{{\"name\": \"{LABEL}\"}}]")
+    names = set()
+    for label in labels:
+        name = label.get("name") if isinstance(label, dict) else label
+        if not isinstance(name, str):
+            raise IssueFileError(f"{where}: each label must be a name or {{\"name\": ...}} with a name as text")
+        names.add(name)
+    return LABEL in names
 
 
 def parse_body(body: str | None) -> dict[str, str | None]:

@@ -23,6 +23,7 @@ from course.data.load import CourseData
 from course.data.presentations import Claim
 from course.data.signup_board import Presentations, read_presentations
 from course.ground.errors import CourseDataError, Problem
+from course.ground.source_files import read_source
 from course.ground.yaml_source import parse_yaml
 from course.signups.yamledit import append_claim, remove_claim
 
@@ -76,12 +77,16 @@ def read_board(data: CourseData, text: str) -> tuple[Presentations | None, list[
 def change(data: CourseData, lock_path: Path, decide: Callable[[Draft], T]) -> T:
     """Run ``decide`` on a fresh draft under the lock, then write what it changed."""
     path = data.layout.presentations_file()
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(lock_path), timeout=LOCK_TIMEOUT):
-            if not path.exists():
+            if not path.is_file():
                 raise StoreError(f"{path.name} not found in {path.parent}; create it first (see the README's instructor guide)")
-            text = path.read_bytes().decode("utf-8")
+            for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a write that was killed: we hold the lock
+                stale.unlink(missing_ok=True)
+            text, problems = read_source(path, data.layout.show(path), data.layout.root)
+            if text is None:
+                raise CourseDataError(problems)
             board, problems = read_board(data, text)
             if problems or board is None:
                 raise CourseDataError(problems)
@@ -93,6 +98,9 @@ def change(data: CourseData, lock_path: Path, decide: Callable[[Draft], T]) -> T
             return result
     except Timeout:
         raise StoreError(f"another sign-up has held {lock_path} for {LOCK_TIMEOUT} s; try again") from None
+    except OSError as error:  # e.g. a folder where the lock file goes
+        raise StoreError(f"{lock_path}: cannot take the sign-up lock ({error.strerror or error}); "
+                         "remove what is in its place") from None
 
 
 def _check(data: CourseData, draft: Draft) -> None:
