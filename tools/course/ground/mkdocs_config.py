@@ -83,20 +83,21 @@ def _options(options: object, node, display: str, types: dict[str, type]) -> tup
     return known, problems
 
 
-def _key_node(mapping, key: str):
-    if isinstance(mapping, yaml.MappingNode):
-        for key_node, _ in mapping.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                return key_node
-    return mapping
-
-
-def _value_node(mapping, key: str):
+def _entry(mapping, key: str) -> tuple:
+    """The key's node and its value's node in a mapping node, or (None, None)."""
     if isinstance(mapping, yaml.MappingNode):
         for key_node, value_node in mapping.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                return value_node
-    return None
+                return key_node, value_node
+    return None, None
+
+
+def _key_node(mapping, key: str):
+    return _entry(mapping, key)[0] or mapping
+
+
+def _value_node(mapping, key: str):
+    return _entry(mapping, key)[1]
 
 
 def _at(display: str, node, message: str) -> Problem:
