@@ -108,6 +108,21 @@ def test_dark_mode_toggle_switches_and_is_remembered(watched):
     assert scheme() == "slate"
 
 
+def test_cards_and_code_boxes_turn_dark_in_dark_mode(watched):
+    """Course colours are declared where Material sets its palette: on :root they kept light mode's values
+    (a light BibTeX box with light text in dark mode)."""
+    page = watched.page
+    watched.goto(PAPER_PAGE)
+    box = lambda: page.evaluate("getComputedStyle(document.querySelector('pre.cs-bibtex')).backgroundColor")  # noqa: E731
+    light = box()
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    rgb = [int(x) for x in re.findall(r"\d+", box())[:3]]
+    assert box() != light and sum(rgb) / 3 < 80, box()  # a dark box for the light text
+    page.locator("form[data-md-component='palette'] label:visible").first.click()  # back to light for the other tests
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+
+
 def test_copy_bibtex_button_puts_the_entry_on_the_clipboard(watched, context, base_url):
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     page = watched.page
