@@ -25,9 +25,22 @@ def _root_helpers():
 
 
 _helpers = _root_helpers()
-copy_project = _helpers.copy_project
 build_site = _helpers.build_site
 edit = _helpers.edit
+AFTER_THE_SLOTS = "2027-05-01T12:00:00-06:00"  # COURSE_NOW: `presented: true` is only allowed once a talk has happened
+
+
+def copy_project(dest: Path, **options) -> Path:
+    """A copy of the default course with the example claims of fixtures/example-claims.yml (open, claimed,
+    presented and pinned papers): the default course itself ships with none."""
+    project = _helpers.copy_project(dest, **options)
+    presentations = project / "readings" / "presentations.yml"
+    text = presentations.read_text(encoding="utf-8").rstrip()
+    assert text.endswith("claims: []"), "the default course ships without claims"
+    claims = (FIXTURES / "example-claims.yml").read_text(encoding="utf-8")
+    claims = claims[claims.index("  - "):]  # without the fixture's own header: the claims keep their line numbers
+    presentations.write_text(text[: -len("[]")].rstrip() + "\n" + claims, encoding="utf-8")
+    return project
 
 
 def data_file(root: Path) -> Path:

@@ -237,3 +237,24 @@ def test_check_reports_slots_and_papers_that_do_not_fit_the_course(project, caps
         "readings/presentations.yml:64:11: there is no slot 'paper-presentations-3': did you mean 'paper-presentations-2'? "
         "the slots are paper-presentations-2",
     ]
+
+
+def test_presented_is_only_for_a_talk_that_has_happened(project, capsys, monkeypatch):
+    monkeypatch.setenv("COURSE_NOW", "2027-04-01T12:00:00-06:00")  # before the first slot
+    status, out, _ = course(capsys, project, "check")
+    text = data_file(project).read_text(encoding="utf-8").splitlines()
+    lines = [i for i, line in enumerate(text, 1) if line.strip() == "presented: true"]
+    assert status == 1
+    assert out.splitlines() == [
+        f"readings/presentations.yml:{lines[0]}:16: 'presented: true', but the talk is on Thu 15 Apr 2027, which has not "
+        "come yet; set it after the talk",
+        f"readings/presentations.yml:{lines[1]}:16: 'presented: true', but the talk is on Thu 15 Apr 2027, which has not "
+        "come yet; set it after the talk",
+    ]
+
+
+def test_the_default_course_ships_without_invented_students():
+    from signup_helpers import REPO
+
+    text = (REPO / "readings" / "presentations.yml").read_text(encoding="utf-8")
+    assert text.rstrip().endswith("claims: []") and "A. Student" not in text

@@ -12,7 +12,6 @@ instructor's notes stay in the YAML file.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -23,7 +22,7 @@ from course.data.presentations import Claim, PresentationsFile
 from course.data.schedule import Session
 from course.data.validate import validate
 from course.ground.errors import Problem
-from course.ground.words import clock, day, did_you_mean
+from course.ground.words import clock, day, did_you_mean, now, person
 from course.ground.yaml_source import YamlDocument
 
 
@@ -55,13 +54,6 @@ class SlotInfo:
         if self.slot.title:
             return self.slot.title
         return self.session.title if self.session else f"Presentations on {day(self.start)}"
-
-
-def person(text: str) -> str:
-    """A name or handle compared loosely: case, width, spacing and invisible characters ignored."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return " ".join(text.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -221,11 +213,18 @@ def build(course: Course, sessions: tuple[Session, ...], bib: Bibliography | Non
         if slot.id in first_line:
             problems.append(document.problem(("slots", i, "id"), f"slot id {slot.id!r} is already used on line {first_line[slot.id]}; ids must be unique"))
         first_line.setdefault(slot.id, document.positions.of_value(("slots", i, "id"))[0])
+    today = now()
     for i, claim in enumerate(record.claims):
         for refusal in board.refusals(claim, claim.claimed, live=False):
             message = refusal.message + (f" ({refusal.fix})" if refusal.fix else "")
             problems.append(document.problem(("claims", i, refusal.field), message))
         board = board.with_claim(claim)
+        info = board.slots.get(claim.slot)
+        start = board.talk_start(claim) if info is not None else None
+        if claim.presented and start is not None and start > today:
+            problems.append(document.problem(("claims", i, "presented"), (
+                f"'presented: true', but the talk is on {day(start)} {start.year}, which has not come yet; "
+                "set it after the talk")))
     return board, problems
 
 

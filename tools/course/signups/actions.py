@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from course.data.presentations import Claim
-from course.data.signup_board import Presentations, person
+from course.data.signup_board import Presentations
+from course.ground.words import person
 from course.data.validate import message_for
 from course.signups.store import Draft
 
