@@ -36,6 +36,8 @@ def copy_project(dest: Path, *, notebooks: bool = False) -> Path:
         shutil.copytree(ROOT / "content", dest / "content", ignore=shutil.ignore_patterns("notebooks", "__pycache__"))
         schedule = dest / "readings" / "schedule.yml"
         schedule.write_text(re.sub(r"(?m)^\s+notebook: .*\n", "", schedule.read_text(encoding="utf-8")), encoding="utf-8")
+        assignments = dest / "readings" / "assignments.yml"
+        assignments.write_text(re.sub(r"(?m)^\s+notebooks: .*\n", "", assignments.read_text(encoding="utf-8")), encoding="utf-8")
     return dest
 
 

@@ -24,8 +24,15 @@ def test_calendar_reparses_with_every_session_talk_and_deadline(project):
     assert len(uids) == len(set(uids))
     sessions = [e for e in events if str(e["UID"]).startswith("session-")]
     talks = [e for e in events if str(e["UID"]).startswith("talk-")]
-    deadlines = [e for e in events if str(e["UID"]).startswith(("deadline-", "homework-"))]
+    deadlines = [e for e in events if str(e["UID"]).startswith("assignment-")]
     assert len(sessions) == 29 and len(talks) == 10 and len(deadlines) == 6
+    for event in deadlines:  # a real span, ending when it is due, and a link to the assignment
+        assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(minutes=30)
+        assert str(event["URL"]).startswith("https://example.org/course/assignments/")
+    hw2 = next(e for e in deadlines if "assignment-hw2@" in str(e["UID"]))
+    assert hw2.decoded("DTEND") == dt.datetime(2027, 2, 11, 15, 30, tzinfo=hw2.decoded("DTEND").tzinfo)  # start of class
+    proposal = next(e for e in deadlines if "project-proposal" in str(e["UID"]))
+    assert (proposal.decoded("DTEND").hour, proposal.decoded("DTEND").minute) == (23, 59)
     assert "session-attention-heads@math-598b-decoding-gpt" in uids
     # No floating times: every date-time carries a time zone defined by a VTIMEZONE.
     zones = {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}

@@ -33,8 +33,11 @@ def test_schedule_shows_readings_materials_and_deadlines(built_site):
     page = soup(built_site, "schedule/index.html")
     row = page.select_one("article#attention-heads")
     assert row.select_one("a.cs-paper")["href"] == "../papers/vaswani2017attention/"
-    assert "Out: Homework 2" in row.get_text()
-    assert "Final project proposal due" in page.get_text()
+    out = row.select_one("a.cs-chip--out")
+    assert out.get_text() == "Out: Homework 2: attention heads and a transformer from scratch"
+    assert out["href"] == "../assignments/hw2/"
+    due = page.select_one("#due-project-proposal")  # due on a date of its own: a row of its week
+    assert "Final project proposal" in due.get_text() and due.select_one("a")["href"] == "../assignments/project-proposal/"
     assert page.select_one('a[href^="webcal://mines-opt-ml.github.io/decoding-gpt/calendar.ics"]')
     assert page.select_one('a[href^="https://calendar.google.com/calendar/render?cid=webcal"]')
 
@@ -109,3 +112,13 @@ def test_no_page_links_outside_without_rel_noopener(built_site):
         for link in BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select(".md-content a[href^='http']"):
             if "cs-" in " ".join(link.get("class", [])) or link.find_parent(class_=re.compile("^cs-")):
                 assert "noopener" in (link.get("rel") or []), (html, link)
+
+
+def test_what_a_student_sees_first_says_things_once(built_site):
+    home = soup(built_site, "index.html")
+    assert home.title.get_text() == "MATH 598B: Decoding GPT"  # not "... - MATH 598B: Decoding GPT"
+    schedule = soup(built_site, "schedule/index.html")
+    offs = [div.get_text(" ", strip=True) for div in schedule.select(".cs-off-name")]
+    assert "No class: Instructors travelling" in offs and not any(text.count("No class") > 1 for text in offs)
+    talks = soup(built_site, "talks/index.html").select_one(".cs-lead").get_text()
+    assert "recordings" not in talks and "slides" not in talks  # no talk page has either

@@ -173,3 +173,33 @@ def test_session_page_shows_its_executed_notebook(watched, pages):
     download = notebook.locator("a[download]").first.get_attribute("href")
     assert download.endswith(".ipynb")
     screenshot(page, "session-notebook-embedded")
+
+
+@pytest.mark.parametrize("when, shown, past", [
+    ("before", "hw1", []),  # before the first due date
+    ("between", "project-proposal", ["hw1", "hw2"]),  # after hw2, before the proposal
+    ("after", None, ["hw1", "hw2", "project-proposal", "hw3", "hw4", "project-report"]),  # after the last
+])
+def test_due_next_follows_the_readers_clock(context, base_url, pages, when, shown, past):
+    from browser.chromium import watch
+
+    watched = watch(context, base_url)
+    page = watched.page
+    watched.goto("assignments/")
+    due = page.eval_on_selector_all(".cs-assignment", "els => els.map(e => [e.id, e.dataset.due])")
+    times = {name: dt.datetime.fromisoformat(stamp) for name, stamp in due}
+    now = {"before": times["hw1"] - dt.timedelta(days=3), "between": times["hw2"] + dt.timedelta(hours=1),
+           "after": times["project-report"] + dt.timedelta(minutes=1)}[when]
+    page.clock.set_fixed_time(now)
+    watched.goto("")
+    visible = page.locator(".cs-due-item:visible a")
+    if shown is None:
+        assert visible.count() == 0 and page.locator(".cs-all-done").is_visible()
+    else:
+        assert visible.count() == 1 and visible.first.get_attribute("href").rstrip("/").endswith(shown)
+        assert not page.locator(".cs-all-done").is_visible()
+    watched.goto("assignments/")
+    order = page.eval_on_selector_all(".cs-assignment", "els => els.map(e => [e.id, e.classList.contains('cs-past')])")
+    assert [name for name, is_past in order if is_past] == past
+    assert [name for name, _ in order][-len(past):] == past if past else True  # past ones move to the end
+    watched.assert_clean()

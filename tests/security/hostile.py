@@ -101,7 +101,7 @@ def write_leaves(path: Path, chosen: dict[int, str], all_leaves: list[Leaf]) -> 
 OPTIONAL_LINKS = [
     ("readings/schedule.yml", "  - id: introduction", "    slides: https://example.org/slides\n    links:\n"
      "      - title: A link\n        url: https://example.org/link"),
-    ("readings/schedule.yml", "  - id: hw1", "    url: https://example.org/homework"),
+    ("readings/assignments.yml", "  - id: hw1", "    submit: https://example.org/homework"),
     ("readings/course.yml", "  - name: Samy Wu Fung", "    url: https://example.org/instructor"),
     ("readings/talks/cs25-v4.yml", "  url: https://web.stanford.edu/class/cs25/", "  recordings: https://example.org/recordings"),
     ("readings/talks/cs25-v4.yml", "  - id: overview-of-transformers", "    slides: https://example.org/slides\n"

@@ -13,6 +13,7 @@ import sys
 
 # The modules of the sub-commands, in the order ``course --help`` lists them.
 COMMAND_MODULES = [
+    "course.commands.new",
     "course.commands.check",
     "course.commands.schema",
     "course.commands.notebooks",

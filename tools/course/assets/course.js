@@ -49,6 +49,33 @@
     }
   }
 
+  /* Assignments, in the reader's own clock (a static build stays right): the home page shows what is due
+   * next; the assignments page marks past deadlines and moves them after the upcoming ones. */
+  function markAssignments(root) {
+    var now = Date.now();
+    var items = root.querySelectorAll(".cs-due-item");
+    if (items.length) {
+      var shown = false;
+      items.forEach(function (el) {
+        var upcoming = Date.parse(el.getAttribute("data-due")) >= now;
+        el.hidden = !(upcoming && !shown);
+        if (upcoming) shown = true;
+      });
+      var done = root.querySelector(".cs-all-done");
+      if (done) done.hidden = shown;
+    }
+    var list = root.querySelector(".cs-assignments");
+    if (list) {
+      list.querySelectorAll(".cs-assignment[data-due]").forEach(function (el) {
+        var past = Date.parse(el.getAttribute("data-due")) < now;
+        el.classList.toggle("cs-past", past);
+        var label = el.querySelector(".cs-past-label");
+        if (label) label.hidden = !past;
+        if (past) list.appendChild(el);  // after the upcoming ones, still in due order
+      });
+    }
+  }
+
   function renderMaths(root) {
     if (typeof renderMathInElement !== "function") return;
     renderMathInElement(root, {
@@ -193,6 +220,7 @@
   function onPage() {
     var root = document.querySelector(".md-content") || document.body;
     markSessions(root);
+    markAssignments(root);
     renderMaths(root);
     copyButtons(root);
     signupFilter(root);

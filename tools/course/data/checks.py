@@ -6,8 +6,12 @@ that one mistake does not hide another.
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from pydantic import ValidationError
 
+from course.data.assignments import DUE_TIME, Assignment, moment
 from course.data.bibliography import Bibliography
 from course.data.course import Course
 from course.data.schedule import ScheduleFile, Session, lay_out
@@ -99,9 +103,10 @@ class Checks:
         parts = [part.id for part in course.outline] if course else None
         for i, entry in entries:
             loc = ("sessions", i)
-            if parts is not None and entry.part not in parts:
-                hint = did_you_mean(entry.part, parts)
-                self.problems.append(document.problem(loc + ("part",), f"unknown part {entry.part!r}: {hint}parts are the outline ids in course.yml: {', '.join(parts)}"))
+            if parts is not None and entry.part is not None and entry.part not in parts:
+                known = f"parts are the outline ids in course.yml: {', '.join(parts)}" if parts else \
+                    "course.yml has no outline: add one, or remove 'part'"
+                self.problems.append(document.problem(loc + ("part",), f"unknown part {entry.part!r}: {did_you_mean(entry.part, parts)}{known}"))
             self.papers(entry.readings, document, loc + ("readings",))
             self.papers(entry.further_reading, document, loc + ("further_reading",))
             if entry.notebook and notebook_names is not None and entry.notebook not in notebook_names:
@@ -109,28 +114,57 @@ class Checks:
                 self.problems.append(document.problem(loc + ("notebook",), f"no notebook {entry.notebook!r} in {layout.show(layout.notebooks)}/: {hint}add {entry.notebook}.py there or fix the name"))
 
     def schedule(self, course: Course, schedule: ScheduleFile, document: YamlDocument) -> list[Session]:
-        """Dates, homework and deadlines: checks that need the whole, valid schedule."""
+        """The sessions' dates: checks that need the whole, valid schedule."""
         entries = schedule.sessions
         sessions, slips = lay_out(course, entries)
         for slip in slips:
             self.problems.append(document.problem(("sessions", slip.index, slip.field), slip.message))
-        by_id = {s.id: s for s in sessions}
-        ids = [e.id for e in entries]
-        self.unique([(h.id, ("homework", i, "id")) for i, h in enumerate(schedule.homework)], document, "homework")
-        for i, work in enumerate(schedule.homework):
-            for key in ("out", "due"):
-                ref = getattr(work, key)
-                if ref not in ids:
-                    hint = did_you_mean(ref, ids, template="; did you mean {!r}?")
-                    self.problems.append(document.problem(("homework", i, key), f"no session with id {ref!r}{hint}"))
-            out, due = by_id.get(work.out), by_id.get(work.due)
-            if out and due and due.date <= out.date:
-                self.problems.append(document.problem(("homework", i, "due"), f"{work.id!r} is due ({due.date}) before or when it is handed out ({out.date})"))
-        self.unique([(d.id, ("deadlines", i, "id")) for i, d in enumerate(schedule.deadlines)], document, "deadline")
-        for i, deadline in enumerate(schedule.deadlines):
-            if not course.term.start <= deadline.date <= course.term.end:
-                self.problems.append(document.problem(("deadlines", i, "date"), f"{deadline.date} is outside the term ({course.term.start} to {course.term.end})"))
         return sessions
+
+    def assignments(self, course: Course, sessions: list[Session], entries: list, document: YamlDocument,
+                    layout: Layout, notebook_names: list[str] | None, session_ids: list[str]) -> list[Assignment]:
+        """Each assignment's dates (released before due, due inside the term) and what it refers to.
+        ``session_ids``: every session of schedule.yml, dated or not (one that could not be dated is the
+        schedule's problem, already reported)."""
+        self.unique([(a.id, ("assignments", i, "id")) for i, a in entries], document, "assignment")
+        by_id, zone, term = {s.id: s for s in sessions}, ZoneInfo(course.term.timezone), course.term
+        found = []
+        for i, entry in entries:
+            loc = ("assignments", i)
+            self.papers(entry.readings, document, loc + ("readings",))
+            for j, name in enumerate(entry.notebooks):
+                if notebook_names is not None and name not in notebook_names:
+                    self.problems.append(document.problem(loc + ("notebooks", j), (
+                        f"no notebook {name!r} in {layout.show(layout.notebooks)}/: {did_you_mean(name, notebook_names)}"
+                        f"add {name}.py there or fix the name")))
+            times = {}
+            for key, default in (("released", dt.time(0, 0)), ("due", DUE_TIME)):
+                value = getattr(entry, key)
+                if value is None:
+                    continue
+                got = moment(value, by_id, zone, default_time=default)
+                if got == "no session" and value in session_ids:
+                    break  # a session whose date has a problem of its own
+                if isinstance(got, str):
+                    reason = f"no session with id {value!r}{did_you_mean(value, by_id, template='; did you mean {!r}?')}" \
+                        if got == "no session" else got
+                    self.problems.append(document.problem(loc + (key,), reason))
+                else:
+                    times[key] = got
+            if "due" not in times or (entry.released is not None and "released" not in times):
+                continue
+            (due, due_session), (released, released_session) = times["due"], times.get("released", (None, None))
+            if released is not None and due <= released:
+                self.problems.append(document.problem(loc + ("due",), (
+                    f"{entry.id!r} is due ({due:%Y-%m-%d %H:%M}) before or when it is released ({released:%Y-%m-%d %H:%M}); "
+                    "check 'released' and 'due'")))
+            elif not term.start <= due.date() <= term.end:
+                self.problems.append(document.problem(loc + ("due",), (
+                    f"{entry.id!r} is due on {due.date()}, outside the term ({term.start} to {term.end}); "
+                    "pick a date inside it")))
+            else:
+                found.append(Assignment(entry, released, due, released_session, due_session))
+        return sorted(found, key=lambda a: (a.due, a.id))
 
     def talks(self, series: Series | None, talks: list, document: YamlDocument) -> None:
         self.unique([(t.id, ("talks", i, "id")) for i, t in talks], document, "talk")

@@ -132,12 +132,12 @@ class Course(Record):
     code: Line
     title: Line
     tagline: Line | None = None
-    institution: Line
+    institution: Line | None = None
     credits: int | None = Field(default=None, ge=0, le=30)
-    description: Paragraphs
+    description: Paragraphs | None = None
     term: Term
     meetings: Meetings
-    instructors: tuple[Person, ...] = Field(min_length=1)
+    instructors: tuple[Person, ...] = ()
     contact: Email | None = None
     office: Line | None = None
     office_hours: OfficeHours | None = None
@@ -146,7 +146,7 @@ class Course(Record):
     prerequisites: Prerequisites = Prerequisites()
     materials: Materials = Materials()
     grading: tuple[GradeItem, ...] = ()
-    outline: tuple[Part, ...] = Field(min_length=1)
+    outline: tuple[Part, ...] = ()  # parts group the sessions; a course may have none
     final_project: FinalProject | None = None
 
     @model_validator(mode="after")

@@ -11,12 +11,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from course.data.announcements import Announcement, AnnouncementsFile
+from course.data.assignments import Assignment, AssignmentEntry, AssignmentsFile
 from course.data.bibliography import Bibliography, load_bibliography
 from course.data.checks import Checks, valid_items
 from course.data.course import Course
 from course.data.pages import Markdown, first_citation, read_markdown
 from course.data.podcasts import Episode, Podcast, PodcastFile
-from course.data.schedule import Deadline, Homework, ScheduleFile, Session, SessionEntry
+from course.data.schedule import ScheduleFile, Session, SessionEntry
 from course.data.signup_board import Presentations, read_presentations
 from course.data.talks import Series, Talk, TalkSeriesFile
 from course.data.validate import validate
@@ -42,8 +43,7 @@ class CourseData:
     layout: Layout
     course: Course
     sessions: tuple[Session, ...]
-    homework: tuple[Homework, ...]
-    deadlines: tuple[Deadline, ...]
+    assignments: tuple[Assignment, ...]  # by due date
     talk_series: tuple[TalkSeries, ...]
     podcasts: tuple[PodcastSeries, ...]
     announcements: tuple[Announcement, ...]
@@ -97,6 +97,7 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
     course, course_doc = reader.model(layout.course_file(), Course)
     schedule, schedule_doc = reader.model(layout.schedule_file(), ScheduleFile)
     announcements, announcements_doc = reader.model(layout.announcements_file(), AnnouncementsFile, required=False)
+    assignments_file, assignments_doc = reader.model(layout.assignments_file(), AssignmentsFile, required=False)
     series_files = [reader.model(path, TalkSeriesFile) for path in layout.talk_files()]
     podcast_files = [reader.model(path, PodcastFile) for path in layout.podcast_files()]
     bibliography, bib_problems = load_bibliography(layout.bib_file(), layout.show(layout.bib_file()), layout.root)
@@ -121,6 +122,13 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
         episodes = list(enumerate(record.episodes)) if record is not None else valid_items(document, "episodes", Episode)
         checks.podcast(episodes, document)
     checks.unique_across([(r.podcast.id, d, ("podcast", "id")) for r, d in podcast_files if r], "podcast")
+    assignments: list[Assignment] = []
+    if assignments_doc is not None and course is not None:
+        entries = list(enumerate(assignments_file.assignments)) if assignments_file is not None else \
+            valid_items(assignments_doc, "assignments", AssignmentEntry)
+        session_ids = [e.id for e in schedule.sessions] if schedule is not None else \
+            [e.id for _, e in valid_items(schedule_doc, "sessions", SessionEntry)]
+        assignments = checks.assignments(course, sessions, entries, assignments_doc, layout, notebook_names, session_ids)
     if announcements is not None:
         checks.unique([(a.id, ("announcements", i, "id")) for i, a in enumerate(announcements.announcements)], announcements_doc, "announcement")
     markdown, problems = read_markdown(layout, bibliography)
@@ -138,8 +146,7 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
         layout=layout,
         course=course,
         sessions=tuple(sessions),
-        homework=schedule.homework,
-        deadlines=schedule.deadlines,
+        assignments=tuple(assignments),
         talk_series=tuple(TalkSeries(r.series, r.talks) for r, _ in series_files),
         podcasts=tuple(PodcastSeries(r.podcast, r.episodes) for r, _ in podcast_files),
         announcements=tuple(sorted(announcements.announcements, key=lambda a: (a.date, a.id), reverse=True)) if announcements else (),

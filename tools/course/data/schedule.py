@@ -12,10 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .course import Course
-from .fields import WEEKDAYS, BibKey, Date, Line, Link, Paragraphs, Record, Slug, Time, Url
+from .fields import WEEKDAYS, BibKey, Date, Line, Link, Paragraphs, Record, Slug, Url
 
 
 class SessionEntry(Record):
@@ -23,7 +23,7 @@ class SessionEntry(Record):
 
     id: Slug
     title: Line
-    part: Slug
+    part: Slug | None = None  # an outline id from course.yml
     summary: Paragraphs | None = None
     readings: tuple[BibKey, ...] = ()
     further_reading: tuple[BibKey, ...] = ()
@@ -35,31 +35,35 @@ class SessionEntry(Record):
     note: Line | None = None  # e.g. "Guest lecture" or why a class is cancelled
 
 
-class Homework(Record):
-    id: Slug
-    title: Line
-    out: Slug  # the session it is handed out at
-    due: Slug  # due at the beginning of this session
-    description: Paragraphs | None = None
-    url: Url | None = None
-
-
-class Deadline(Record):
-    id: Slug
-    title: Line
-    date: Date
-    time: Time = dt.time(23, 59)
-    description: Paragraphs | None = None
-
-
 class ScheduleFile(Record):
     sessions: tuple[SessionEntry, ...] = Field(min_length=1)
-    homework: tuple[Homework, ...] = ()
-    deadlines: tuple[Deadline, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data):
+        moved = [key for key in ("homework", "deadlines") if isinstance(data, dict) and key in data]
+        if moved:
+            raise ValueError(f"{' and '.join(repr(k) for k in moved)} are now assignments, in readings/assignments.yml "
+                             "(see the README's 'Add an assignment'); move them there")
+        return data
+
+
+class FromEntry:
+    """A record worked out from an entry of a data file: its id and title are the entry's."""
+
+    entry: SessionEntry
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def title(self) -> str:
+        return self.entry.title
 
 
 @dataclass(frozen=True)
-class Session:
+class Session(FromEntry):
     """A session with its place in the term worked out."""
 
     entry: SessionEntry
@@ -69,14 +73,6 @@ class Session:
     week: int  # 1-based week of term
     start: dt.datetime  # aware, in the course time zone
     end: dt.datetime
-
-    @property
-    def id(self) -> str:
-        return self.entry.id
-
-    @property
-    def title(self) -> str:
-        return self.entry.title
 
     @property
     def cancelled(self) -> bool:

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from course.data.announcements import AnnouncementsFile
+from course.data.assignments import AssignmentsFile
 from course.data.course import Course
 from course.data.podcasts import PodcastFile
 from course.data.presentations import PresentationsFile
@@ -24,6 +25,7 @@ SCHEMAS: dict[str, tuple[type, str]] = {
     "course": (Course, "course.yml"),
     "schedule": (ScheduleFile, "schedule.yml"),
     "announcements": (AnnouncementsFile, "announcements.yml"),
+    "assignments": (AssignmentsFile, "assignments.yml"),
     "talks": (TalkSeriesFile, "talks/*.yml"),
     "podcasts": (PodcastFile, "podcasts/*.yml"),
     "presentations": (PresentationsFile, "presentations.yml"),

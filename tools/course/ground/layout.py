@@ -90,6 +90,9 @@ class Layout:
     def announcements_file(self) -> Path:
         return self.data / "announcements.yml"
 
+    def assignments_file(self) -> Path:
+        return self.data / "assignments.yml"
+
     def presentations_file(self) -> Path:
         return self.data / "presentations.yml"
 

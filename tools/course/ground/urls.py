@@ -53,6 +53,13 @@ CALENDAR = "calendar.ics"
 FEED = "feed.xml"
 
 
+ASSIGNMENTS = "assignments/index.md"
+
+
+def assignment_page(assignment_id: str) -> str:
+    return f"assignments/{assignment_id}.md"
+
+
 def session_page(session_id: str) -> str:
     return f"schedule/{session_id}.md"
 

@@ -1,4 +1,4 @@
-"""Every dated thing in the course as a calendar event: sessions, homework, deadlines, talks, presentations.
+"""Every dated thing in the course as a calendar event: sessions, assignments, talks, presentations.
 
 UIDs come from record ids, never from dates or the clock, so a calendar
 client updates an event when its date moves instead of adding a second one.
@@ -13,6 +13,8 @@ from course.data.load import CourseData
 from course.data.talks import talk_datetimes
 from course.ground import urls
 from course.ground.words import slug
+
+DUE_SPAN = dt.timedelta(minutes=30)  # how long before its deadline an assignment's event starts
 
 
 @dataclass(frozen=True)
@@ -44,20 +46,13 @@ def events(data: CourseData, site_url: str | None = None) -> list[Event]:
             start=s.start, end=s.end, description=s.entry.summary, location=course.meetings.location,
             url=page(urls.session_page(s.id)), cancelled=s.cancelled, categories=("Lecture",),
         ))
-    by_id = {s.id: s for s in data.sessions}
-    for work in data.homework:
-        due = by_id.get(work.due)
-        if due is not None:
-            result.append(Event(
-                uid=f"homework-{work.id}@{domain}", summary=f"{course.code}: due: {work.title}",
-                start=due.start, description=work.description or "Due at the beginning of class.",
-                url=page(urls.session_page(due.id)), categories=("Deadline",),
-            ))
-    for deadline in data.deadlines:
-        at = dt.datetime.combine(deadline.date, deadline.time, data.course_zone)
+    for work in data.assignments:
+        # A deadline is a moment; a calendar shows a span: the half hour before it, ending when it is due.
+        description = work.entry.summary or ("Due at the beginning of class." if work.due_session else None)
         result.append(Event(
-            uid=f"deadline-{deadline.id}@{domain}", summary=f"{course.code}: {deadline.title}",
-            start=at, description=deadline.description, url=page(urls.SCHEDULE), categories=("Deadline",),
+            uid=f"assignment-{work.id}@{domain}", summary=f"{course.code}: due: {work.title}",
+            start=work.due - DUE_SPAN, end=work.due, description=description,
+            url=page(urls.assignment_page(work.id)), categories=("Deadline",),
         ))
     for ts in data.talk_series:
         for talk in ts.talks:

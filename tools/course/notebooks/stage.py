@@ -47,6 +47,8 @@ class NotebookStage:
         folder = self.layout.notebooks.resolve()
         self._results = {}
         results = self.run()
+        if not results:
+            return ()  # a course without notebooks gets no notebook files at all
         uri = self.publisher.uri
         sources = {folder / f"{r.name}.py" for r in results}
         generated = {uri(f"{r.name}.ipynb") for r in results} | {uri("notebook.css")}

@@ -60,6 +60,8 @@ def front_matter(**meta: object) -> str:
         if key == "title":
             value = safe_title(str(value))
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    if len(lines) == 1:
+        return ""  # an empty block would be read as a rule and a heading "---"
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 
@@ -143,7 +145,7 @@ class Rendered(dict):
         return value
 
 
-def render_page(template: str | jinja2.Template, src: str, *, title: str, meta: dict | None = None,
+def render_page(template: str | jinja2.Template, src: str, *, title: str | None, meta: dict | None = None,
                 **context) -> GeneratedFile:
     """Render ``template`` (a name, or a template already looked up, for kinds with many pages) as the
     page ``src``; ``u(target)`` in templates links relative to it."""

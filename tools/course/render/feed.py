@@ -48,7 +48,7 @@ def render(data: CourseData, site_url: str | None = None) -> str:
     ]
     if base:
         lines.append(f"  <link rel=\"self\" href={quoteattr(base + urls.FEED)}/>")
-    authors = ", ".join(p.name for p in course.instructors)
+    authors = ", ".join(p.name for p in course.instructors) or f"{course.code}: {course.title}"
     lines.append(f"  <author><name>{escape(authors)}</name></author>")
     for a in items:
         link = a.url or (home + "#" + a.id)

@@ -22,6 +22,6 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     course = data.course
     return [render_page(
         "home.md.j2", urls.HOME,
-        title=f"{course.code}: {course.title}",
-        course=course, sessions=data.sessions, announcements=data.announcements,
+        title=None,  # the site's name is the home page's title: "<title> - <site name>" would say it twice
+        course=course, sessions=data.sessions, announcements=data.announcements, assignments=data.assignments,
     )]

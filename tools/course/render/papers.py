@@ -28,7 +28,7 @@ def paths(layout: Layout) -> tuple[str, ...]:
 
 
 def exists(data: CourseData) -> bool:
-    return data.bibliography is not None
+    return bool(data.bibliography and data.bibliography.papers)
 
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:

@@ -1,4 +1,4 @@
-"""The final-project page, from the syllabus' project section and the project deadlines."""
+"""The final-project page, from the syllabus' project section and the project's milestones (its assignments)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,6 @@ def exists(data: CourseData) -> bool:
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     project = data.course.final_project
     weight = next((g.weight for g in data.course.grading if "project" in g.component.lower()), None)
-    deadlines = [d for d in data.deadlines if "project" in d.id]
+    milestones = [work for work in data.assignments if work.entry.kind == "project"]
     return [render_page("project.md.j2", urls.PROJECT, title="Final project", project=project,
-                        weight=weight, deadlines=deadlines, bib=data.bibliography)]
+                        weight=weight, milestones=milestones, bib=data.bibliography)]

@@ -20,7 +20,7 @@ def paths(layout: Layout) -> tuple[str, ...]:
 
 
 def exists(data: CourseData) -> bool:
-    return data.bibliography is not None
+    return bool(data.bibliography and data.bibliography.papers)
 
 
 def topic_bib(slug: str) -> str:

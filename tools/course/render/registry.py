@@ -11,14 +11,15 @@ from __future__ import annotations
 from course.data.load import CourseData
 from course.ground import urls
 from course.ground.layout import Layout
-from course.render import (calendar, episodes, feed, home, notebooks, papers, presentations, project, readings,
-                           schedule, syllabus, talks)
+from course.render import (assignments, calendar, episodes, feed, home, notebooks, papers, presentations, project,
+                           readings, schedule, syllabus, talks)
 from course.render.env import GeneratedFile, SiteContext
 
 PAGE_KINDS = (
     home,
     syllabus,
     schedule,
+    assignments,
     readings,
     notebooks,
     presentations,

@@ -30,6 +30,7 @@ def exists(data: CourseData) -> bool:
 def nav(data: CourseData) -> dict:
     """The schedule's overview, then its sessions grouped by part of the outline."""
     schedule: list = [urls.SCHEDULE]
+    schedule += [{safe_title(f"{s.number}. {s.title}"): urls.session_page(s.id)} for s in data.sessions if s.entry.part is None]
     for part in data.course.outline:
         sessions = [s for s in data.sessions if s.entry.part == part.id]
         if sessions:
@@ -49,23 +50,26 @@ class Week:
         return self.monday + dt.timedelta(days=6)
 
 
-def homework_by_session(data: CourseData) -> tuple[dict, dict]:
+def assignments_by_session(data: CourseData) -> tuple[dict, dict]:
+    """The assignments released, and those due, at each session (by session id)."""
     out, due = defaultdict(list), defaultdict(list)
-    for work in data.homework:
-        out[work.out].append(work)
-        due[work.due].append(work)
+    for work in data.assignments:
+        if work.released_session:
+            out[work.released_session.id].append(work)
+        if work.due_session:
+            due[work.due_session.id].append(work)
     return out, due
 
 
 def weeks(data: CourseData) -> list[Week]:
-    """Sessions, days off and deadlines, in date order, grouped into weeks of term."""
+    """Sessions, days off and assignments due on a date of their own, in date order, grouped into weeks of term."""
     course = data.course
     items: list[tuple[dt.date, int, dict]] = []
     seen_parts: set[str] = set()
     part_index = {part.id: i + 1 for i, part in enumerate(course.outline)}
     for session in data.sessions:
         part = session.entry.part
-        if part not in seen_parts:
+        if part is not None and part not in seen_parts:
             seen_parts.add(part)
             items.append((session.date, 0, {"kind": "part", "part": course.part(part), "index": part_index[part]}))
         items.append((session.date, 1, {"kind": "session", "session": session}))
@@ -76,9 +80,9 @@ def weeks(data: CourseData) -> list[Week]:
         if off and day.weekday() in weekdays:
             items.append((day, 1, {"kind": "off", "date": day, "name": off}))
         day += dt.timedelta(days=1)
-    for deadline in data.deadlines:
-        at = dt.datetime.combine(deadline.date, deadline.time, data.course_zone)
-        items.append((deadline.date, 2, {"kind": "deadline", "deadline": deadline, "at": at}))
+    for work in data.assignments:
+        if work.due_session is None:
+            items.append((work.due.date(), 2, {"kind": "due", "assignment": work, "at": work.due}))
     items.sort(key=lambda item: (item[0], item[1]))
     by_week: dict[int, Week] = {}
     for day, _, item in items:
@@ -102,7 +106,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     notes = {s.id: ctx.hand_written_body(urls.session_page(s.id)) for s in data.sessions}
     notes = {k: v for k, v in notes.items() if v is not None}
     site_url = ctx.site_url
-    hw_out, hw_due = homework_by_session(data)
+    hw_out, hw_due = assignments_by_session(data)
     presentations = data.presentations.by_session if data.presentations else {}
     webcal, google = subscribe_links(site_url)
     result = [render_page(
