@@ -71,5 +71,12 @@ def test_times_and_place_are_shown_with_their_source_and_left_out_without(built_
 
 def event(site: Path, uid: str) -> str:
     """The calendar's event with this UID (lines unfolded)."""
-    calendar = (site / "calendar.ics").read_text(encoding="utf-8").replace("\n ", "")
+    calendar = (site / "talks" / "cs25-v4.ics").read_text(encoding="utf-8").replace("\n ", "")
     return next(block for block in calendar.split("BEGIN:VEVENT") if f"UID:{uid}@" in block)
+
+
+def test_each_series_has_its_own_feed_offered_on_the_talks_page(built_site):
+    talks = page(built_site, urls.TALKS)
+    links = [a["href"] for a in talks.select(".cs-series-feed a")]
+    assert "cs25-v4.ics" in links and any(href.startswith("webcal://") and href.endswith("/talks/cs25-v4.ics") for href in links)
+    assert (built_site / "talks" / "cs25-v4.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")

@@ -203,3 +203,28 @@ def test_due_next_follows_the_readers_clock(context, base_url, pages, when, show
     assert [name for name, is_past in order if is_past] == past
     assert [name for name, _ in order][-len(past):] == past if past else True  # past ones move to the end
     watched.assert_clean()
+
+
+def test_the_schedule_offers_a_jump_to_this_week_and_a_compact_view(context, base_url, pages):
+    from browser.chromium import watch
+
+    watched = watch(context, base_url)
+    page = watched.page
+    page.clock.set_fixed_time(dt.datetime(2027, 3, 3, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=-7))))  # a Wednesday
+    watched.goto("schedule/")
+    jump = page.locator(".cs-jump-week")
+    assert jump.is_visible()
+    target = jump.get_attribute("href")
+    monday = page.get_attribute(f"h2{target}", "data-monday")
+    assert monday == "2027-03-01"  # the week of 3 March
+    jump.click()
+    page.wait_for_function(f"location.hash === '{target}'")
+    summary = page.locator(".cs-session .cs-summary").first
+    assert summary.is_visible()
+    page.locator(".cs-compact-toggle").click()
+    assert not summary.is_visible() and page.locator(".cs-compact-toggle").get_attribute("aria-pressed") == "true"
+    watched.goto("schedule/")  # remembered
+    assert not page.locator(".cs-session .cs-summary").first.is_visible()
+    page.locator(".cs-compact-toggle").click()  # back, for the other tests
+    assert page.locator(".cs-session .cs-summary").first.is_visible()
+    watched.assert_clean()

@@ -76,6 +76,34 @@
     }
   }
 
+  /* The schedule: a jump to the reader's current week, and a compact view (remembered) that keeps
+   * only dates and titles. */
+  function scheduleTools(root) {
+    var tools = unbound(root, ".cs-schedule-tools");
+    if (!tools) return;
+    var weeks = Array.prototype.slice.call(root.querySelectorAll("h2[data-monday]"));
+    var now = Date.now(), day = 24 * 3600 * 1000, current = weeks[0];
+    weeks.forEach(function (h) { if (Date.parse(h.getAttribute("data-monday")) <= now) current = h; });
+    var last = weeks[weeks.length - 1];
+    if (current && !(current === last && now > Date.parse(last.getAttribute("data-monday")) + 7 * day)) {
+      tools.querySelector(".cs-jump-week").setAttribute("href", "#" + current.id);
+    } else {
+      tools.querySelector(".cs-jump-week").hidden = true;  // the term is over
+    }
+    var schedule = tools.closest("article") || root;
+    var toggle = tools.querySelector(".cs-compact-toggle");
+    function show(compact) {
+      schedule.classList.toggle("cs-compact", compact);
+      toggle.setAttribute("aria-pressed", compact ? "true" : "false");
+      try { localStorage.setItem("cs-compact-schedule", compact ? "1" : ""); } catch (e) { /* private mode */ }
+    }
+    var saved = "";
+    try { saved = localStorage.getItem("cs-compact-schedule") || ""; } catch (e) { /* private mode */ }
+    show(saved === "1");
+    toggle.addEventListener("click", function () { show(!schedule.classList.contains("cs-compact")); });
+    tools.hidden = false;
+  }
+
   function renderMaths(root) {
     if (typeof renderMathInElement !== "function") return;
     renderMathInElement(root, {
@@ -221,6 +249,7 @@
     var root = document.querySelector(".md-content") || document.body;
     markSessions(root);
     markAssignments(root);
+    scheduleTools(root);
     renderMaths(root);
     copyButtons(root);
     signupFilter(root);

@@ -6,6 +6,7 @@ records.  Problems from all files are collected and raised together.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from course.data.talks import Series, Talk, TalkSeriesFile
 from course.data.validate import validate
 from course.ground.errors import CourseDataError, Problem
 from course.ground.layout import Layout
+from course.ground.words import now
 from course.ground.yaml_source import YamlDocument, load_yaml
 
 
@@ -51,6 +53,7 @@ class CourseData:
     presentations: Presentations | None = None  # readings/presentations.yml, when the course has one
     warnings: tuple[Problem, ...] = ()  # what the data leaves unsaid (e.g. talk times without a source)
     markdown: Markdown = Markdown()  # the hand-written pages and the notes on papers
+    data_time: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # when the data last changed
 
     @property
     def pages(self) -> dict[str, str]:
@@ -63,6 +66,13 @@ class CourseData:
     @property
     def course_zone(self) -> ZoneInfo:
         return ZoneInfo(self.course.term.timezone)
+
+
+def _data_time(layout: Layout) -> dt.datetime:
+    """When the data files last changed (never later than now): what a calendar's DTSTAMP says."""
+    files = [*layout.data.rglob("*.yml"), layout.bib_file()]
+    newest = max((path.stat().st_mtime for path in files if path.is_file()), default=0)
+    return min(dt.datetime.fromtimestamp(int(newest), dt.timezone.utc), now())
 
 
 class _Reader:
@@ -153,6 +163,7 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
         bibliography=bibliography,
         warnings=tuple(sorted(checks.warnings)),
         markdown=markdown,
+        data_time=_data_time(layout),
     )
     # Sign-ups are checked against the sessions and papers, so they come last.
     document = reader.document(layout.presentations_file(), required=False)

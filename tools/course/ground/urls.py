@@ -64,6 +64,10 @@ def session_page(session_id: str) -> str:
     return f"schedule/{session_id}.md"
 
 
+def talk_calendar(series_id: str) -> str:
+    return f"talks/{series_id}.ics"
+
+
 def talk_page(series_id: str, talk_id: str) -> str:
     return f"talks/{series_id}/{talk_id}.md"
 

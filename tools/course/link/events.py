@@ -1,4 +1,5 @@
-"""Every dated thing in the course as a calendar event: sessions, assignments, talks, presentations.
+"""Every dated thing in the course as a calendar event: the term's sessions, assignments and presentations, and
+each talk series' talks (in a feed of their own).
 
 UIDs come from record ids, never from dates or the clock, so a calendar
 client updates an event when its date moves instead of adding a second one.
@@ -36,7 +37,7 @@ def events(data: CourseData, site_url: str | None = None) -> list[Event]:
     domain = slug(f"{course.code} {course.title}")
 
     def page(src: str) -> str | None:
-        return site_url.rstrip("/") + "/" + urls.page_url(src) if site_url else None
+        return _absolute(site_url, src)
 
     result: list[Event] = []
     for s in data.sessions:
@@ -54,19 +55,29 @@ def events(data: CourseData, site_url: str | None = None) -> list[Event]:
             start=work.due - DUE_SPAN, end=work.due, description=description,
             url=page(urls.assignment_page(work.id)), categories=("Deadline",),
         ))
-    for ts in data.talk_series:
-        for talk in ts.talks:
-            start, end = talk_datetimes(ts.series, talk)
-            speakers = ", ".join(s.name for s in talk.speakers)
-            result.append(Event(
-                uid=f"talk-{ts.series.id}-{talk.id}@{domain}",
-                summary=f"{ts.series.title}: {talk.heading}" + (f" ({speakers})" if speakers and not talk.tbd else ""),
-                start=start or talk.date, end=end if start else talk.date + dt.timedelta(days=1),
-                description=talk.abstract, location="Zoom" if talk.format == "zoom" else ts.series.place,
-                url=page(urls.talk_page(ts.series.id, talk.id)), categories=("Talk",),
-            ))
     result += _presentation_events(data, domain)
     return result
+
+
+def series_events(data: CourseData, ts, site_url: str | None = None) -> list[Event]:
+    """A talk series' own feed: a series has its own dates (CS25 V4 took place in 2024), not the term's."""
+    domain = slug(f"{data.course.code} {data.course.title}")
+    result = []
+    for talk in ts.talks:
+        start, end = talk_datetimes(ts.series, talk)
+        speakers = ", ".join(s.name for s in talk.speakers)
+        result.append(Event(
+            uid=f"talk-{ts.series.id}-{talk.id}@{domain}",
+            summary=f"{ts.series.title}: {talk.heading}" + (f" ({speakers})" if speakers and not talk.tbd else ""),
+            start=start or talk.date, end=end if start else talk.date + dt.timedelta(days=1),
+            description=talk.abstract, location="Zoom" if talk.format == "zoom" else ts.series.place,
+            url=_absolute(site_url, urls.talk_page(ts.series.id, talk.id)), categories=("Talk",),
+        ))
+    return result
+
+
+def _absolute(site_url: str | None, src: str) -> str | None:
+    return site_url.rstrip("/") + "/" + urls.page_url(src) if site_url else None
 
 
 def _presentation_events(data: CourseData, domain: str) -> list[Event]:

@@ -15,7 +15,7 @@ import icalendar
 from course.data.load import CourseData
 from course.ground import urls
 from course.ground.layout import Layout
-from course.link.events import events
+from course.link.events import events, series_events
 from course.render.env import GeneratedFile, SiteContext
 
 
@@ -31,21 +31,31 @@ def exists(data: CourseData) -> bool:
 
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
-    return [GeneratedFile(urls.CALENDAR, render(data, ctx.site_url))]
+    files = [GeneratedFile(urls.CALENDAR, render(data, ctx.site_url))]
+    files += [GeneratedFile(urls.talk_calendar(ts.series.id), render_series(data, ts, ctx.site_url)) for ts in data.talk_series]
+    return files
 
 
 def render(data: CourseData, site_url: str | None = None) -> bytes:
+    """The term's calendar: its sessions, assignments and presentations."""
     course = data.course
+    return _calendar(f"{course.code}: {course.title}", course.term.timezone, events(data, site_url), data.data_time)
+
+
+def render_series(data: CourseData, ts, site_url: str | None = None) -> bytes:
+    """One talk series' calendar."""
+    return _calendar(ts.series.title, ts.series.timezone, series_events(data, ts, site_url), data.data_time)
+
+
+def _calendar(name: str, zone: str, found: list, stamp: dt.datetime) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//course-site//Course calendar//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{course.code}: {course.title}")
-    cal.add("x-wr-timezone", course.term.timezone)
-    # DTSTAMP must be present; a fixed value derived from the data keeps the bytes reproducible.
-    stamp = dt.datetime.combine(course.term.start, dt.time(0, 0), dt.timezone.utc)
-    all_events = sorted(events(data, site_url), key=lambda e: (_sort_key(e.start), e.uid))
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", zone)
+    all_events = sorted(found, key=lambda e: (_sort_key(e.start), e.uid))
     for event in all_events:
         item = icalendar.Event()
         item.add("uid", event.uid)

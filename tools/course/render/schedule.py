@@ -93,11 +93,11 @@ def weeks(data: CourseData) -> list[Week]:
     return [by_week[n] for n in sorted(by_week)]
 
 
-def subscribe_links(site_url: str | None) -> tuple[str | None, str | None]:
-    """webcal:// and Google Calendar links for the feed, when the site's address is known."""
+def subscribe_links(site_url: str | None, feed_src: str = urls.CALENDAR) -> tuple[str | None, str | None]:
+    """webcal:// and Google Calendar links for a feed, when the site's address is known."""
     if not site_url or not site_url.startswith(("http://", "https://")):
         return None, None
-    feed = site_url.rstrip("/") + "/" + urls.CALENDAR
+    feed = site_url.rstrip("/") + "/" + feed_src
     webcal = "webcal://" + feed.split("://", 1)[1]
     return webcal, "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")
 
@@ -112,7 +112,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     result = [render_page(
         "schedule.md.j2", urls.SCHEDULE, title="Schedule",
         course=data.course, weeks=weeks(data), hw_out=hw_out, hw_due=hw_due, bib=data.bibliography,
-        presentations=presentations, webcal=webcal, google=google,
+        presentations=presentations, webcal=webcal, google=google, has_talks=bool(data.talk_series),
     )]
     sessions = data.sessions
     for i, session in enumerate(sessions):

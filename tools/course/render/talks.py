@@ -7,6 +7,7 @@ from course.data.talks import talk_datetimes
 from course.ground import urls
 from course.ground.layout import Layout
 from course.render.env import GeneratedFile, SiteContext, render_page
+from course.render.schedule import subscribe_links
 
 NAV_TITLE = "Talks"
 
@@ -20,7 +21,8 @@ def exists(data: CourseData) -> bool:
 
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
-    result = [render_page("talks_index.md.j2", urls.TALKS, title="Talks", all_series=data.talk_series)]
+    feeds = {ts.series.id: subscribe_links(ctx.site_url, urls.talk_calendar(ts.series.id)) for ts in data.talk_series}
+    result = [render_page("talks_index.md.j2", urls.TALKS, title="Talks", all_series=data.talk_series, feeds=feeds)]
     for ts in data.talk_series:
         for talk in ts.talks:
             start, end = talk_datetimes(ts.series, talk)
