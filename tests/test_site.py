@@ -93,7 +93,9 @@ def test_navigation_is_generated_and_maths_bundled(built_site):
     assert "15. Induction heads" in nav_text  # navigation.prune: sessions are listed inside the Schedule tab
     page = soup(built_site, "index.html")
     scripts = [s.get("src", "") for s in page.select("script[src]")]
-    assert any(s.endswith("assets/course/katex/katex.min.js") for s in scripts)
+    assert not any("katex" in s for s in scripts)  # course.js fetches KaTeX on pages with maths only
+    assert any(s.endswith("assets/course/course.js") for s in scripts)
+    assert (built_site / "assets/course/katex/katex.min.js").exists()
     assert not any(s.startswith(("http://", "https://", "//")) for s in scripts)
     assert (built_site / "assets/course/katex/fonts/KaTeX_Main-Regular.woff2").exists()
     assert not any(l.get("href", "").startswith(("http://", "https://", "//")) for l in page.select("link[rel=stylesheet]"))

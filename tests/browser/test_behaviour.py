@@ -228,3 +228,22 @@ def test_the_schedule_offers_a_jump_to_this_week_and_a_compact_view(context, bas
     page.locator(".cs-compact-toggle").click()  # back, for the other tests
     assert page.locator(".cs-session .cs-summary").first.is_visible()
     watched.assert_clean()
+
+
+def test_katex_is_fetched_only_by_pages_with_maths(context, base_url, pages):
+    from browser.chromium import watch
+
+    watched = watch(context, base_url)
+    page = watched.page
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    watched.goto("assignments/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in fetched if "katex" in url], "a page without maths fetched KaTeX"
+    page.locator(".md-tabs__link", has_text="Schedule").first.click()  # instant navigation, then a page with maths
+    page.wait_for_url(re.compile(r"/schedule/$"))
+    page.locator("#transformers .cs-session-title a").click()  # still no reload: course.js fetches KaTeX now
+    page.wait_for_url(re.compile(r"/schedule/transformers/$"))
+    page.locator(".katex").first.wait_for(timeout=15_000)
+    assert [url for url in fetched if url.endswith("katex.min.js")]
+    watched.assert_clean()

@@ -33,8 +33,8 @@ _NOTEBOOK_MARKER = re.compile(r"<!-- course:notebook ([a-z0-9_-]+) -->")
 ASSETS = Path(__file__).resolve().parent / "assets"
 THEME_OVERRIDES = Path(__file__).resolve().parent / "theme"
 ASSET_PREFIX = "assets/course/"
-EXTRA_CSS = ["katex/katex.min.css", "course.css"]
-EXTRA_JS = ["katex/katex.min.js", "katex/auto-render.min.js", "course.js"]
+EXTRA_CSS = ["course.css"]
+EXTRA_JS = ["course.js"]  # it fetches assets/course/katex/ itself, on pages with maths
 
 
 class CourseConfig(base.Config):

@@ -104,8 +104,44 @@
     tools.hidden = false;
   }
 
+  /* KaTeX (about 300 kB with its fonts) is fetched only by a page that has maths, when it first needs it
+   * (also after an instant navigation from a page without). */
+  var assets = ((document.currentScript && document.currentScript.src) || "").replace(/course\.js(\?.*)?$/, "");
+  var katexLoading = null;
+
+  function load(tag, attributes) {
+    return new Promise(function (resolve, reject) {
+      var el = document.createElement(tag);
+      Object.keys(attributes).forEach(function (name) { el[name] = attributes[name]; });
+      el.onload = resolve;
+      el.onerror = reject;
+      document.head.appendChild(el);
+    });
+  }
+
+  function loadKatex() {
+    if (typeof renderMathInElement === "function") return Promise.resolve();
+    if (!katexLoading) {
+      katexLoading = Promise.all([
+        load("link", { rel: "stylesheet", href: assets + "katex/katex.min.css" }),
+        load("script", { src: assets + "katex/katex.min.js" }).then(function () {
+          return load("script", { src: assets + "katex/auto-render.min.js" });
+        })
+      ]);
+    }
+    return katexLoading;
+  }
+
+  function hasMaths(root) {
+    return !!root.querySelector(".arithmatex") || /\$|\\\(|\\\[/.test(root.textContent || "");
+  }
+
   function renderMaths(root) {
-    if (typeof renderMathInElement !== "function") return;
+    if (!hasMaths(root)) return;
+    loadKatex().then(function () { typeset(root); }, function () { /* offline: the TeX source stays readable */ });
+  }
+
+  function typeset(root) {
     renderMathInElement(root, {
       delimiters: [
         { left: "$$", right: "$$", display: true },
