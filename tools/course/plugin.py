@@ -67,7 +67,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if path.exists() and str(path) not in config.watch:
                 config.watch.append(str(path))
         if config.nav is None:
-            config.nav = build_nav(self.data, self.layout.page_sources())
+            config.nav = build_nav(self.data, list(self.data.pages))  # the pages the data layer has read
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         config.extra_css[:0] = [ASSET_PREFIX + css for css in EXTRA_CSS if ASSET_PREFIX + css not in config.extra_css]
