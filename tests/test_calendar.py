@@ -38,7 +38,7 @@ def test_calendar_reparses_with_every_session_talk_and_deadline(project):
     assert hw2.decoded("DTEND") == dt.datetime(2027, 2, 11, 15, 30, tzinfo=hw2.decoded("DTEND").tzinfo)  # start of class
     proposal = next(e for e in deadlines if "project-proposal" in str(e["UID"]))
     assert (proposal.decoded("DTEND").hour, proposal.decoded("DTEND").minute) == (23, 59)
-    assert "session-attention-heads@math-598b-decoding-gpt" in uids
+    assert "session-attention-heads@2027-spring.math-598b-decoding-gpt" in uids
     # No floating times: every date-time carries a time zone defined by a VTIMEZONE.
     zones = {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
     assert zones == {"America/Denver"}
@@ -80,8 +80,8 @@ def test_cancelled_session_is_status_cancelled(project):
     edit(project / "readings" / "schedule.yml", "  - id: training-llms\n", "  - id: training-llms\n    cancelled: true\n    note: Instructor ill\n")
     cal = icalendar.Calendar.from_ical(calendar.render(load(project)))
     statuses = {str(e["UID"]): str(e["STATUS"]) for e in cal.walk("VEVENT")}
-    assert statuses["session-training-llms@math-598b-decoding-gpt"] == "CANCELLED"
-    assert statuses["session-transformers@math-598b-decoding-gpt"] == "CONFIRMED"
+    assert statuses["session-training-llms@2027-spring.math-598b-decoding-gpt"] == "CANCELLED"
+    assert statuses["session-transformers@2027-spring.math-598b-decoding-gpt"] == "CONFIRMED"
 
 
 def test_calendar_bytes_do_not_depend_on_the_hash_seed(project):

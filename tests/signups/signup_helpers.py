@@ -39,6 +39,7 @@ def copy_project(dest: Path, **options) -> Path:
     assert text.endswith("claims: []"), "the default course ships without claims"
     claims = (FIXTURES / "example-claims.yml").read_text(encoding="utf-8")
     claims = claims[claims.index("  - "):]  # without the fixture's own header: the claims keep their line numbers
+    text = text.replace("publish_names: initials", "publish_names: full")  # the tests read the names as given
     presentations.write_text(text[: -len("[]")].rstrip() + "\n" + claims, encoding="utf-8")
     return project
 

@@ -115,6 +115,8 @@ def test_bodies_that_are_not_the_form(body, message):
 
 def test_the_issue_form_is_generated_from_the_data(project, capsys):
     shutil.copytree(REPO / ".github", project / ".github")
+    data_file(project).write_text(data_file(project).read_text(encoding="utf-8").replace(
+        "publish_names: full", "publish_names: initials"), encoding="utf-8")  # as the default course has it
     assert course(capsys, project, "signup", "form", "--check") == (
         0, ".github/ISSUE_TEMPLATE/presentation-signup.yml: up to date\n", "")
     form = yaml.safe_load((project / ".github/ISSUE_TEMPLATE/presentation-signup.yml").read_text(encoding="utf-8"))

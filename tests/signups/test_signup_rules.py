@@ -211,10 +211,10 @@ def test_check_reports_mistakes_in_the_records(project, capsys):
     edit(path, "    claimed: 2027-03-02T10:15:00-07:00", "    claimed: 2027-03-02 10:15")
     status, out, _ = course(capsys, project, "check")
     assert status == 1 and out.splitlines() == [
-        "readings/presentations.yml:19:5: 'slots': give either 'session' or 'date', not both",
-        "readings/presentations.yml:46:14: 'claimed': '2027-03-02 10:15' has no UTC offset; add one, "
+        "readings/presentations.yml:22:5: 'slots': give either 'session' or 'date', not both",
+        "readings/presentations.yml:49:14: 'claimed': '2027-03-02 10:15' has no UTC offset; add one, "
         "e.g. 2027-03-01T09:30:00-07:00 (or Z for UTC)",
-        "readings/presentations.yml:47:5: unknown key 'presneted'; did you mean 'presented'?",
+        "readings/presentations.yml:50:5: unknown key 'presneted'; did you mean 'presented'?",
     ]
 
 
@@ -227,14 +227,14 @@ def test_check_reports_slots_and_papers_that_do_not_fit_the_course(project, caps
     edit(path, "keys: [geva2021transformer,", "keys: [geva2021transformr,")
     status, out, _ = course(capsys, project, "check")
     assert status == 1 and out.splitlines() == [
-        "readings/presentations.yml:20:14: no session with id 'paper-presentation-1'; did you mean 'paper-presentations-1'?",
-        "readings/presentations.yml:24:15: 6 talks of 15 minutes need 90 minutes, but session 'paper-presentations-2' lasts 75; "
+        "readings/presentations.yml:23:14: no session with id 'paper-presentation-1'; did you mean 'paper-presentations-1'?",
+        "readings/presentations.yml:27:15: 6 talks of 15 minutes need 90 minutes, but session 'paper-presentations-2' lasts 75; "
         "lower 'capacity' or 'minutes'",
-        "readings/presentations.yml:25:9: slot id 'paper-presentations-2' is already used on line 22; ids must be unique",
-        "readings/presentations.yml:32:12: no paper in papers.bib has the keyword 'circiuts'; did you mean 'circuits'?",
-        "readings/presentations.yml:33:10: paper 'geva2021transformr' is not in papers.bib; did you mean 'geva2021transformer'?",
+        "readings/presentations.yml:28:9: slot id 'paper-presentations-2' is already used on line 25; ids must be unique",
+        "readings/presentations.yml:35:12: no paper in papers.bib has the keyword 'circiuts'; did you mean 'circuits'?",
+        "readings/presentations.yml:36:10: paper 'geva2021transformr' is not in papers.bib; did you mean 'geva2021transformer'?",
         # The renamed slot leaves its claim without a slot; the claims of the broken slot are not reported again.
-        "readings/presentations.yml:64:11: there is no slot 'paper-presentations-3': did you mean 'paper-presentations-2'? "
+        "readings/presentations.yml:67:11: there is no slot 'paper-presentations-3': did you mean 'paper-presentations-2'? "
         "the slots are paper-presentations-2",
     ]
 

@@ -107,3 +107,31 @@ def test_sign_up_buttons_open_the_prefilled_issue_form(tmp_path):
     for repo in (None, "javascript:alert(1)", "http://example.com/repo"):
         page = pages(data, SiteContext(repo_url=repo))[0].content
         assert "cs-signup-button" not in page and "Tell the instructor" in page
+
+
+def test_with_initials_only_neither_the_site_nor_the_issue_form_shows_a_full_name(tmp_path):
+    from course.link.backlinks import backlinks
+    from course.signups import form
+
+    project = copy_project(tmp_path / "course")
+    presentations = project / "readings" / "presentations.yml"
+    presentations.write_text(presentations.read_text(encoding="utf-8").replace(
+        "publish_names: full", "publish_names: initials"), encoding="utf-8")
+    data = load_course_data(Layout.from_mkdocs_yml(project), check_notebooks=False)
+    assert {t.presenter for t in data.presentations.talks} == {"A. S.", "B. S.", "C. S.", "D. S.", "E. S."}
+    page = pages(data, SiteContext(repo_url="https://github.com/mines-opt-ml/decoding-gpt"))[0].content
+    assert "A. S." in page and "Student" not in page
+    assert "your initials (this page shows initials only)" in page and "<strong>The issue is public</strong>" in page
+    assert {link.via for links in backlinks(data).values() for link in links if link.kind == "presentation"} == \
+        {"A. S.", "B. S.", "C. S.", "D. S.", "E. S."}
+    issue_form = yaml.safe_load(form.render(data.presentations, None))
+    name = next(item for item in issue_form["body"] if item.get("id") == "name")["attributes"]
+    assert name["placeholder"] == "A. L." and "initials" in name["description"]
+    assert "this issue is public on GitHub" in issue_form["body"][0]["attributes"]["value"]
+
+
+def test_initials_are_made_from_any_name():
+    from course.ground.words import initials
+
+    assert [initials(n) for n in ("Ada Lovelace", "Ada L.", "A. L.", "Jean-Luc Picard", "élodie de la Tour", "  ")] == [
+        "A. L.", "A. L.", "A. L.", "J.-L. P.", "É. D. L. T.", ""]

@@ -127,6 +127,6 @@ def test_a_file_with_problems_is_not_written(project, capsys):
     before = path.read_bytes()
     status, out, err = claim(capsys, project, "Ada L.", "nanda2023progress")
     assert status == 1 and out == ""
-    assert err.splitlines() == ["readings/presentations.yml:21:15: 'capacity': 'four' is not a whole number",
+    assert err.splitlines() == ["readings/presentations.yml:24:15: 'capacity': 'four' is not a whole number",
                                 "1 problem(s) in the course data; fix them first (course check lists them)."]
     assert path.read_bytes() == before

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "course.commands.schema",
     "course.commands.notebooks",
     "course.commands.signup",
+    "course.commands.term",
 ]
 
 

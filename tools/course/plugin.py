@@ -47,6 +47,7 @@ class CourseConfig(base.Config):
     notebook_timeout = c.Type(int, default=Layout.notebook_timeout)
     cache_dir = c.Type(str, default=Layout.cache_dir)
     colab_branch = c.Type(str, default=Layout.colab_branch)
+    archive_dir = c.Type(str, default=Layout.archive_dir)
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
@@ -57,7 +58,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             root, docs_dir=os.path.relpath(Path(config.docs_dir).resolve(), root), data_dir=options.data_dir,
             bibliography=options.bibliography, notebooks_dir=options.notebooks_dir, cache_dir=options.cache_dir,
             execute_notebooks=options.execute_notebooks, notebook_timeout=options.notebook_timeout,
-            colab_branch=options.colab_branch,
+            colab_branch=options.colab_branch, archive_dir=options.archive_dir,
         ).with_urls(config.site_url, config.repo_url)
         self.data = _load(self.layout)
         for warning in self.data.warnings:  # `--strict` makes them errors

@@ -23,7 +23,7 @@ from course.data.signup_board import Presentations, read_presentations
 from course.data.talks import Series, Talk, TalkSeriesFile
 from course.data.validate import validate
 from course.ground.errors import CourseDataError, Problem
-from course.ground.layout import Layout
+from course.ground.layout import TERM_ID, Layout
 from course.ground.words import now
 from course.ground.yaml_source import YamlDocument, load_yaml
 
@@ -54,6 +54,7 @@ class CourseData:
     warnings: tuple[Problem, ...] = ()  # what the data leaves unsaid (e.g. talk times without a source)
     markdown: Markdown = Markdown()  # the hand-written pages and the notes on papers
     data_time: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # when the data last changed
+    archives: tuple["Archive", ...] = ()  # past terms, oldest first
 
     @property
     def pages(self) -> dict[str, str]:
@@ -66,6 +67,19 @@ class CourseData:
     @property
     def course_zone(self) -> ZoneInfo:
         return ZoneInfo(self.course.term.timezone)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A past term, frozen as data by ``course term archive`` in ``archive/<id>/``: its course facts, sessions (with
+    their dates pinned), assignments, announcements and presentations.  It shares papers.bib with the current term."""
+
+    id: str
+    data: CourseData
+
+    @property
+    def name(self) -> str:
+        return self.data.course.term.name
 
 
 def _data_time(layout: Layout) -> dt.datetime:
@@ -101,8 +115,32 @@ class _Reader:
 
 
 def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseData:
-    """Read and check everything; raise CourseDataError listing every problem found.
+    """Read and check everything, the archived terms too; raise CourseDataError listing every problem found.
     ``check_notebooks``: a session's ``notebook`` must be a notebook in the layout's notebooks folder."""
+    data = _load_term(layout, check_notebooks=check_notebooks)
+    archives, problems = [], []
+    for term in layout.archived_terms():
+        if not TERM_ID.match(term):
+            problems.append(Problem(layout.show(layout.archive / term), 0, 0, (
+                "an archived term's folder is named by its year and season, e.g. 2027-spring (it becomes the URL "
+                "of the term's pages); rename the folder")))
+            continue
+        try:  # a past term's notebooks are today's: its sessions link them, they are not checked against it
+            archived = _load_term(layout.term_layout(term), check_notebooks=False, archived=True,
+                                  bibliography=data.bibliography)
+        except CourseDataError as error:
+            problems.extend(error.problems)
+            continue
+        archives.append(Archive(term, replace(archived, layout=layout, markdown=data.markdown)))
+    if problems:
+        raise CourseDataError(problems)
+    return replace(data, archives=tuple(sorted(archives, key=lambda a: (a.data.course.term.start, a.id))))
+
+
+def _load_term(layout: Layout, *, check_notebooks: bool, archived: bool = False,
+               bibliography: Bibliography | None = None) -> CourseData:
+    """One term's data.  An ``archived`` term shares the current term's ``bibliography`` and hand-written pages:
+    they are not read again."""
     reader = _Reader(layout)
     course, course_doc = reader.model(layout.course_file(), Course)
     schedule, schedule_doc = reader.model(layout.schedule_file(), ScheduleFile)
@@ -110,8 +148,9 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
     assignments_file, assignments_doc = reader.model(layout.assignments_file(), AssignmentsFile, required=False)
     series_files = [reader.model(path, TalkSeriesFile) for path in layout.talk_files()]
     podcast_files = [reader.model(path, PodcastFile) for path in layout.podcast_files()]
-    bibliography, bib_problems = load_bibliography(layout.bib_file(), layout.show(layout.bib_file()), layout.root)
-    reader.problems.extend(bib_problems)
+    if not archived:
+        bibliography, bib_problems = load_bibliography(layout.bib_file(), layout.show(layout.bib_file()), layout.root)
+        reader.problems.extend(bib_problems)
 
     notebook_names = layout.notebook_names() if check_notebooks else None
     sessions: list[Session] = []
@@ -141,9 +180,9 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
         assignments = checks.assignments(course, sessions, entries, assignments_doc, layout, notebook_names, session_ids)
     if announcements is not None:
         checks.unique([(a.id, ("announcements", i, "id")) for i, a in enumerate(announcements.announcements)], announcements_doc, "announcement")
-    markdown, problems = read_markdown(layout, bibliography)
+    markdown, problems = read_markdown(layout, bibliography) if not archived else (Markdown(), [])
     reader.problems.extend(problems)
-    cited = checks.first_citation or first_citation(markdown, layout)
+    cited = checks.first_citation or (first_citation(markdown, layout) if not archived else None)
     if bibliography is None and cited and not layout.bib_file().exists():
         key, where = cited
         reader.problems.append(Problem(layout.show(layout.bib_file()), 0, 0, (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
@@ -67,6 +67,8 @@ Moment = Annotated[dt.datetime, BeforeValidator(_datetime)]
 
 class Rules(Record):
     presenters_per_paper: int = Field(default=1, ge=1, le=20)  # 1: a paper is presented at most once
+    # What the site and the (public) sign-up issue show of a student: the name as given, or its initials.
+    publish_names: Literal["full", "initials"] = "full"
     minutes: int = Field(default=15, ge=1, le=600)  # per talk, unless a slot says otherwise
 
 

@@ -22,7 +22,7 @@ from course.data.presentations import Claim, PresentationsFile
 from course.data.schedule import Session
 from course.data.validate import validate
 from course.ground.errors import Problem
-from course.ground.words import clock, day, did_you_mean, now, person
+from course.ground.words import clock, day, did_you_mean, initials, now, person
 from course.ground.yaml_source import YamlDocument
 
 
@@ -93,6 +93,10 @@ class Presentations:
     def without_claim(self, claim: Claim) -> "Presentations":
         return replace(self, claims=tuple(c for c in self.claims if c is not claim))
 
+    def shown_name(self, claim: Claim) -> str:
+        """The presenter as the site shows them: ``rules.publish_names`` chooses the name or its initials."""
+        return initials(claim.name) if self.record.rules.publish_names == "initials" else claim.name
+
     @cached_property
     def talks(self) -> tuple[Presentation, ...]:
         """Every claim as a talk, in time order."""
@@ -101,7 +105,7 @@ class Presentations:
             info = self.slots[claim.slot]
             start = self.talk_start(claim)
             talks.append(Presentation(
-                presenter=claim.name, key=claim.paper, slot=claim.slot, start=start,
+                presenter=self.shown_name(claim), key=claim.paper, slot=claim.slot, start=start,
                 end=start + dt.timedelta(minutes=info.minutes), presented=claim.presented,
                 session=info.session.id if info.session else None,
             ))

@@ -18,7 +18,10 @@ from course.ground.mkdocs_config import read_mkdocs_yml
 # A percent-format cell marker: "# %%", "# %% [markdown]", "# %% tags=[...]".
 NOTEBOOK_CELL_MARKER = re.compile(r"^\s*#\s?%%(\s|$)")
 # The plugin's options in mkdocs.yml (the plugin declares the same names, with these defaults).
-OPTIONS = ("data_dir", "bibliography", "notebooks_dir", "execute_notebooks", "notebook_timeout", "cache_dir", "colab_branch")
+OPTIONS = ("data_dir", "bibliography", "notebooks_dir", "execute_notebooks", "notebook_timeout", "cache_dir", "colab_branch",
+           "archive_dir")
+# An archived term's folder (and its URL segment): year first, so it never meets a page kind's folder.
+TERM_ID = re.compile(r"^[0-9]{4}(-[a-z0-9]+)+$")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Layout:
     execute_notebooks: bool = True
     notebook_timeout: int = 600  # seconds per cell, unless a notebook sets its own
     colab_branch: str = "gh-pages"  # the branch "Open in Colab" opens the executed notebooks from
+    archive_dir: str = "archive"  # past terms, as data: archive/<term-id>/course.yml, schedule.yml, ...
     site_url: str | None = None  # http(s) only
     repo_url: str | None = None
 
@@ -96,6 +100,21 @@ class Layout:
     def presentations_file(self) -> Path:
         return self.data / "presentations.yml"
 
+    @property
+    def archive(self) -> Path:
+        return self.root / self.archive_dir
+
+    def archived_terms(self) -> list[str]:
+        """The folders in the archive that hold a term (a course.yml); a dot-folder is one being written."""
+        if not self.archive.is_dir():
+            return []
+        return sorted(p.name for p in self.archive.iterdir()
+                      if p.is_dir() and not p.name.startswith(".") and (p / "course.yml").is_file())
+
+    def term_layout(self, term_id: str) -> "Layout":
+        """The layout of an archived term: its data folder is the archive's; papers.bib and docs_dir are shared."""
+        return replace(self, data_dir=f"{self.archive_dir}/{term_id}")
+
     def talk_files(self) -> list[Path]:
         return sorted((self.data / "talks").glob("*.yml"))
 
@@ -127,7 +146,7 @@ class Layout:
 
     def watched(self) -> list[Path]:
         """Everything a live preview should watch besides docs_dir."""
-        return [self.data, self.bib_file()]
+        return [self.data, self.bib_file(), self.archive]
 
     def show(self, path: Path) -> str:
         """A path as messages show it: relative to the project root."""

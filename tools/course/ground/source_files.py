@@ -3,11 +3,14 @@
 A folder where a file is expected, a link that leads outside the project (it would
 publish a file from elsewhere), a file too big to be course data, and text that is
 not UTF-8 (with the line and column of the first bad byte) each become one
-``Problem``, never a traceback.
+``Problem``, never a traceback.  And writing one back: all or nothing (``write_atomic``).
 """
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
 from pathlib import Path
 
 from course.ground.errors import Problem
@@ -44,3 +47,24 @@ def decode(data: bytes, display: str, *, encoding: str = "utf-8", hint: str = ""
         col = len(data[line_start:error.start].decode("utf-8", "replace")) + 1
         return None, [Problem(display, line, col, f"not UTF-8 text ({error.reason} at byte {error.start}); "
                                                   f"save the file as UTF-8{hint}")]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` by ``text``: temporary file in the same folder, fsync, rename, fsync the folder."""
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)

@@ -56,6 +56,18 @@ FEED = "feed.xml"
 ASSIGNMENTS = "assignments/index.md"
 
 
+PAST_TERMS = "past-terms.md"
+# The pages a term has of its own; an archived term has them under /<term-id>/, and shares every other page.
+TERM_PAGES = (HOME, "schedule/", "assignments/", "presentations/", CALENDAR)
+
+
+def in_term(term_id: str | None, src: str) -> str:
+    """Where the page ``src`` of the archived term ``term_id`` lives (the current term's, for None)."""
+    if term_id and any(src == p or (p.endswith("/") and src.startswith(p)) for p in TERM_PAGES):
+        return f"{term_id}/{src}"
+    return src
+
+
 def assignment_page(assignment_id: str) -> str:
     return f"assignments/{assignment_id}.md"
 

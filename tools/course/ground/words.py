@@ -66,8 +66,28 @@ def now() -> dt.datetime:
     return moment
 
 
+def initials(name: str) -> str:
+    """"Ada Lovelace" -> "A. L.", "Jean-Luc Picard" -> "J.-L. P.", "A. L." -> "A. L.": a name as a public page
+    may show it when the course publishes initials only."""
+    words = []
+    for word in name.split():
+        parts = [next((ch for ch in part if ch.isalnum()), "") for part in word.split("-")]
+        parts = [p.upper() + "." for p in parts if p]
+        if parts:
+            words.append("-".join(parts))
+    return " ".join(words)
+
+
 def person(text: str) -> str:
     """A name or handle compared loosely: case, width, spacing and invisible characters ignored."""
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return " ".join(text.casefold().split())
+
+
+def term_id(name: str, start: dt.date) -> str:
+    """A term's archive folder and URL segment, year first: "Spring 2027" -> "2027-spring",
+    "Winter 2027/28" -> "2027-winter"; the start's year when the name has none."""
+    years = re.findall(r"\b\d{4}\b", name)
+    words = slug(re.sub(r"\d+", " ", name))
+    return f"{years[0] if years else start.year}-{words or f'{start:%m}'}"

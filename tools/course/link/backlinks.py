@@ -35,9 +35,11 @@ class Backlink:
     via: str = ""  # the talk series, the podcast, or the presenter
     at: str = ""  # a timestamp in the episode
     presented: bool = False
+    term: str = ""  # the term's name, when the course has past terms and this is a session or a presentation
+    term_rank: int = 0  # 0: the current term; past terms after it, newest first
 
     def sort_key(self) -> tuple:
-        return (KINDS.index(self.kind), self.order, self.subject, self.via, self.target, self.anchor)
+        return (self.term_rank, KINDS.index(self.kind), self.order, self.subject, self.via, self.target, self.anchor)
 
 
 def backlinks(data: CourseData, hand_written: dict[str, str] | None = None) -> dict[str, list[Backlink]]:
@@ -51,10 +53,9 @@ def backlinks(data: CourseData, hand_written: dict[str, str] | None = None) -> d
 
 
 def _all(data: CourseData, hand_written: dict[str, str]):
-    for s in data.sessions:
-        for kind, keys in (("reading", s.entry.readings), ("further-reading", s.entry.further_reading)):
-            for key in keys:
-                yield Backlink(key, kind, urls.session_page(s.id), order=(s.number,), subject=s.title, number=s.number, when=s.date)
+    yield from _term_links(data, None, data.course.term.name if data.archives else "", 0)
+    for rank, archive in enumerate(reversed(data.archives), start=1):
+        yield from _term_links(archive.data, archive.id, archive.name, rank)
     for i, item in enumerate(data.course.materials.items):
         yield Backlink(item.key, "material", urls.SYLLABUS, "materials", (i,), number=i + 1)
     if data.course.final_project:
@@ -69,11 +70,24 @@ def _all(data: CourseData, hand_written: dict[str, str]):
                                    subject=talk.heading, when=talk.date, via=ts.series.title)
     yield from _episode_links(data)
     yield from _citation_links(data, hand_written)
+
+
+def _term_links(data: CourseData, term_id: str | None, term: str, rank: int):
+    """The links from one term's own pages: its sessions' readings and its presentations."""
+    def page(src: str) -> str:
+        return urls.in_term(term_id, src)
+
+    for s in data.sessions:
+        for kind, keys in (("reading", s.entry.readings), ("further-reading", s.entry.further_reading)):
+            for key in keys:
+                yield Backlink(key, kind, page(urls.session_page(s.id)), order=(s.number,), subject=s.title,
+                               number=s.number, when=s.date, term=term, term_rank=rank)
     if data.presentations is not None:
         for talk in data.presentations.talks:
             target = urls.session_page(talk.session) if talk.session else urls.PRESENTATIONS
-            yield Backlink(talk.key, "presentation", target, "" if talk.session else f"slot-{talk.slot}", (talk.start,),
-                           when=talk.start.date(), via=talk.presenter, presented=talk.presented)
+            yield Backlink(talk.key, "presentation", page(target), "" if talk.session else f"slot-{talk.slot}",
+                           (talk.start,), when=talk.start.date(), via=talk.presenter, presented=talk.presented,
+                           term=term, term_rank=rank)
 
 
 def _episode_links(data: CourseData):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from course.data.load import CourseData
 from course.data.talks import talk_datetimes
 from course.ground import urls
-from course.ground.words import slug
+from course.ground.words import slug, term_id
 
 DUE_SPAN = dt.timedelta(minutes=30)  # how long before its deadline an assignment's event starts
 
@@ -34,7 +34,8 @@ class Event:
 def events(data: CourseData, site_url: str | None = None) -> list[Event]:
     """Every dated thing in the course, as calendar events (``site_url`` makes their links absolute)."""
     course = data.course
-    domain = slug(f"{course.code} {course.title}")
+    # The term is part of every UID: after a rollover, last term's events are not this term's, moved.
+    domain = f"{term_id(course.term.name, course.term.start)}.{slug(f'{course.code} {course.title}')}"
 
     def page(src: str) -> str | None:
         return _absolute(site_url, src)

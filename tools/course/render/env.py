@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from course.ground import urls
+from course.ground import inline_markdown, urls
 from course.ground.words import clock, day, long_day
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -84,7 +86,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, day=day, long_day=long_day, clock=clock, paragraphs=paragraphs)
+    env.filters.update(md=md, day=day, long_day=long_day, clock=clock, paragraphs=paragraphs,
+                       markdown=inline_markdown.to_html)  # markdown(u): ``u`` links a site page's path
     env.globals.update(urls=urls)
     return env
 
@@ -145,13 +148,29 @@ class Rendered(dict):
         return value
 
 
+# The archived term whose pages are being rendered (None: the current term's).  Page kinds need not know:
+# ``render_page`` moves the term's own pages under /<term-id>/ and keeps links to shared pages pointing at them.
+_TERM: ContextVar[str | None] = ContextVar("term", default=None)
+
+
+@contextmanager
+def pages_of_term(term_id: str) -> Iterator[None]:
+    token = _TERM.set(term_id)
+    try:
+        yield
+    finally:
+        _TERM.reset(token)
+
+
 def render_page(template: str | jinja2.Template, src: str, *, title: str | None, meta: dict | None = None,
                 **context) -> GeneratedFile:
     """Render ``template`` (a name, or a template already looked up, for kinds with many pages) as the
     page ``src``; ``u(target)`` in templates links relative to it."""
+    term = _TERM.get()
+    src = urls.in_term(term, src)
 
     def u(target: str, anchor: str = "") -> str:
-        return urls.relative(src, target, anchor)
+        return urls.relative(src, urls.in_term(term, target), anchor)
 
-    body = environment().get_template(template).render(u=u, page_src=src, title=title, **context)
+    body = environment().get_template(template).render(u=u, page_src=src, title=title, archived_term=term, **context)
     return GeneratedFile(src, front_matter(title=title, **(meta or {})) + body)

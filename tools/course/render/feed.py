@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from course.data.load import CourseData
 from course.ground import urls
+from course.ground.inline_markdown import to_html
 from course.ground.layout import Layout
 from course.render.env import GeneratedFile, SiteContext
 
@@ -58,7 +59,7 @@ def render(data: CourseData, site_url: str | None = None) -> str:
             f"    <id>{escape(tag)}:announcement:{escape(a.id)}</id>",
             f"    <updated>{_stamp(a.date, a.time, zone)}</updated>",
             f"    <link rel=\"alternate\" href={quoteattr(link)}/>",
-            f"    <content type=\"text\">{escape(a.body)}</content>",
+            f"    <content type=\"html\">{escape(str(to_html(a.body, lambda path, anchor: base + urls.page_url(path) + (f'#{anchor}' if anchor else ''))))}</content>",
             "  </entry>",
         ]
     lines.append("</feed>")

@@ -52,6 +52,10 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
 
 def describe(link: Backlink) -> str:
     """A backlink in words: "Reading for session 6: Attention heads (Thu 28 Jan 2027)"."""
+    return f"{link.term}: {_describe(link)}" if link.term else _describe(link)
+
+
+def _describe(link: Backlink) -> str:
     when = f"{day(link.when)} {link.when.year}" if link.when else ""
     if link.kind in ("reading", "further-reading"):
         what = "Reading" if link.kind == "reading" else "Further reading"

@@ -12,7 +12,7 @@ from course.data.load import CourseData
 from course.ground import urls
 from course.ground.layout import Layout
 from course.render import (assignments, calendar, episodes, feed, home, notebooks, papers, presentations, project,
-                           readings, schedule, syllabus, talks)
+                           readings, schedule, syllabus, talks, terms)
 from course.render.env import GeneratedFile, SiteContext
 
 PAGE_KINDS = (
@@ -26,6 +26,7 @@ PAGE_KINDS = (
     talks,
     episodes,
     project,
+    terms,
     papers,
     calendar,
     feed,

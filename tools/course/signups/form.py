@@ -36,6 +36,14 @@ def render(board: Presentations, site_url: str | None) -> str:
     course = board.course
     page = f"{site_url.rstrip('/')}/{urls.page_url(urls.PRESENTATIONS)}" if site_url else None
     where = f"the [Presentations page]({page})" if page else "the Presentations page of the course site"
+    if board.record.rules.publish_names == "initials":
+        shown = ("The site shows only your initials, and this issue is public on GitHub (anyone can read it): give "
+                 "your initials, never an e-mail address.")
+        name = {"description": "Your initials, e.g. \"A. L.\" (the site shows initials only)", "placeholder": "A. L."}
+    else:
+        shown = ("Your name appears on the course site, and this issue is public on GitHub (anyone can read it): "
+                 "give the name you want shown, never an e-mail address.")
+        name = {"description": "Shown on the site next to the paper, e.g. \"Ada L.\"", "placeholder": "Ada L."}
     form = {
         "name": "Paper presentation sign-up",
         "description": f"Claim a paper to present in {course.code}. One paper per student; first come, first served.",
@@ -45,11 +53,9 @@ def render(board: Presentations, site_url: str | None) -> str:
             {"type": "markdown", "attributes": {"value": (
                 f"Pick an open paper on {where} and press its **Sign up** button, which fills in the paper below.\n\n"
                 "When you submit, a workflow records your claim in `readings/presentations.yml`, comments here "
-                "with the outcome and closes the issue. Your name appears on the course site: "
-                "give the name you want shown, never an e-mail address.")}},
-            {"type": "input", "id": "name", "attributes": {
-                "label": FIELD_LABELS["name"], "description": "Shown on the site next to the paper, e.g. \"Ada L.\"",
-                "placeholder": "Ada L."}, "validations": {"required": True}},
+                f"with the outcome and closes the issue. {shown}")}},
+            {"type": "input", "id": "name", "attributes": {"label": FIELD_LABELS["name"], **name},
+             "validations": {"required": True}},
             {"type": "input", "id": "paper", "attributes": {
                 "label": FIELD_LABELS["paper"], "description": f"The key from {where}, e.g. olsson2022context."},
              "validations": {"required": True}},

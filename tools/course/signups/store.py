@@ -9,9 +9,6 @@ must hold exactly the claims intended, so a bad edit can never reach the file.
 
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +20,7 @@ from course.data.load import CourseData
 from course.data.presentations import Claim
 from course.data.signup_board import Presentations, read_presentations
 from course.ground.errors import CourseDataError, Problem
-from course.ground.source_files import read_source
+from course.ground.source_files import read_source, write_atomic  # noqa: F401 (the tests import it from here)
 from course.ground.yaml_source import parse_yaml
 from course.signups.yamledit import append_claim, remove_claim
 
@@ -110,24 +107,3 @@ def _check(data: CourseData, draft: Draft) -> None:
         raise StoreError("the edited file did not check out, so nothing was written:\n" + "\n".join(str(p) for p in problems))
     if [c.model_dump() for c in board.claims] != [c.model_dump() for c in draft.board.claims]:
         raise StoreError("the edited file did not hold the intended claims, so nothing was written; edit it by hand")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` by ``text``: temporary file in the same folder, fsync, rename, fsync the folder."""
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)

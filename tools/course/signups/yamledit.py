@@ -19,7 +19,9 @@ import yaml
 KEY = "claims"
 
 
-def _emitter():
+def round_trip_yaml():
+    """ruamel.yaml as the course's files are written: block style, 2-space mappings, lists indented by 4 with
+    the dash at 2, lines never folded, quotes kept."""
     from ruamel.yaml import YAML  # imported on the first write only: a refused claim never needs it
 
     emitter = YAML(typ="rt")
@@ -44,7 +46,7 @@ def _mapping(fields: dict):
 def item_lines(fields: dict, column: int) -> list[str]:
     """The claim as block-sequence lines whose dash stands at ``column``."""
     out = io.StringIO()
-    _emitter().dump(_mapping(fields), out)
+    round_trip_yaml().dump(_mapping(fields), out)
     lines = out.getvalue().splitlines()
     return [(" " * column + "- " if i == 0 else " " * (column + 2)) + line for i, line in enumerate(lines)]
 
@@ -142,7 +144,7 @@ def remove_claim(text: str, index: int) -> str:
 
 
 def _round_trip_append(text: str, fields: dict) -> str:
-    emitter = _emitter()
+    emitter = round_trip_yaml()
     document = emitter.load(text)
     document[KEY].append(_mapping(fields))
     out = io.StringIO()
@@ -151,7 +153,7 @@ def _round_trip_append(text: str, fields: dict) -> str:
 
 
 def _round_trip_remove(text: str, index: int) -> str:
-    emitter = _emitter()
+    emitter = round_trip_yaml()
     document = emitter.load(text)
     del document[KEY][index]
     out = io.StringIO()
