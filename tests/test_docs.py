@@ -26,7 +26,7 @@ COMMANDS = list(_commands(build_parser()))
 
 
 def test_every_command_module_contributes_commands():
-    assert {path[0] for path, _ in COMMANDS} == {"new", "check", "schema", "notebooks", "signup", "term"}
+    assert {path[0] for path, _ in COMMANDS} == {"new", "check", "schema", "notebooks", "signup", "term", "export"}
 
 
 @pytest.mark.parametrize("path, parser", COMMANDS, ids=[" ".join(path) for path, _ in COMMANDS])

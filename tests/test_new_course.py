@@ -52,3 +52,16 @@ def test_a_folder_in_use_and_a_bad_option_are_refused(tmp_path, capsys):
     assert main(["new", str(tmp_path / "fresh"), "--timezone", "Europe/Berln"]) == 1
     assert capsys.readouterr().err == "error: term.timezone: unknown time zone 'Europe/Berln'; did you mean 'Europe/Berlin'?\n"
     assert not (tmp_path / "fresh").exists()
+
+
+def test_course_export_writes_the_site_as_one_markdown_tree(project, tmp_path, capsys):
+    out = tmp_path / "markdown"
+    assert main(["--root", str(project), "export", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("wrote ")
+    session = (out / "schedule" / "attention-heads.md").read_text(encoding="utf-8")
+    assert session.startswith('---\ntitle: "6. Attention heads"\n')
+    assert "## Lecture notes" in session  # the hand-written notes are merged in, as the site shows them
+    assert (out / "papers" / "vaswani2017attention.md").is_file() and (out / "calendar.ics").is_file()
+    assert (out / "about" / "index.md").is_file() or any((out / "about").iterdir())  # docs_dir's own pages too
+    assert main(["--root", str(project), "export", str(out)]) == 1
+    assert capsys.readouterr().err == f"error: {out} is not an empty folder; choose a new one\n"

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "course.commands.notebooks",
     "course.commands.signup",
     "course.commands.term",
+    "course.commands.export",
 ]
 
 
