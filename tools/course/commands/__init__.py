@@ -9,6 +9,21 @@ from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
 
 
+def project_data(args, *, check_notebooks: bool = True, before: str = ""):
+    """The project's data, or None after printing its problems (``before``: what they stop, e.g. "before changing
+    terms")."""
+    from course.data.load import load_course_data
+
+    layout = project_layout(args)
+    if layout is None:
+        return None
+    try:
+        return load_course_data(layout, check_notebooks=check_notebooks)
+    except CourseDataError as error:
+        print(f"error: the course data has {len(error.problems)} problem(s); fix them{before}:\n{error}", file=sys.stderr)
+        return None
+
+
 def project_layout(args) -> Layout | None:
     """The project's layout from its mkdocs.yml, or None after printing what is wrong there."""
     try:

@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from course.commands import project_layout
+from course.commands import project_data
 
 
 def register(subparsers) -> None:
@@ -26,23 +26,17 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from course.data.load import load_course_data
-    from course.ground.errors import CourseDataError
     from course.render.env import SiteContext
     from course.render.registry import generate
 
-    layout = project_layout(args)
-    if layout is None:
-        return 1
     folder: Path = args.folder
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         print(f"error: {folder} is not an empty folder; choose a new one", file=sys.stderr)
         return 1
-    try:
-        data = load_course_data(layout)
-    except CourseDataError as error:
-        print(f"error: the course data has {len(error.problems)} problem(s):\n{error}", file=sys.stderr)
+    data = project_data(args)
+    if data is None:
         return 1
+    layout = data.layout
     ctx = SiteContext(site_url=layout.site_url, hand_written=dict(data.pages), repo_url=layout.repo_url)
     generated = generate(data, ctx)
     replaced = {file.src for file in generated}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from course.commands import project_layout
+from course.commands import project_data
 
 EXAMPLES = """Examples:
   course term archive                 (writes archive/2027-spring/ for the term "Spring 2027")
@@ -44,21 +44,6 @@ def register(subparsers) -> None:
     new.set_defaults(handler=_new)
 
 
-def _current(args):
-    from course.data.load import load_course_data
-    from course.ground.errors import CourseDataError
-
-    layout = project_layout(args)
-    if layout is None:
-        return None
-    try:
-        return load_course_data(layout, check_notebooks=False)
-    except CourseDataError as error:
-        print(f"error: the course data has {len(error.problems)} problem(s); fix them before changing terms:\n{error}",
-              file=sys.stderr)
-        return None
-
-
 def _archive(args) -> int:
     from course.commands.term_files import archive_term
 
@@ -79,7 +64,7 @@ def _change(args, change) -> int:
     """Run ``change(data)`` on the current term's data and print the lines it returns, or why it refused."""
     from course.commands.term_files import TermError
 
-    data = _current(args)
+    data = project_data(args, check_notebooks=False, before=" before changing terms")
     if data is None:
         return 1
     try:
