@@ -93,3 +93,13 @@ def test_calendar_bytes_do_not_depend_on_the_hash_seed(project):
                               env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ("1", "2", "3", "4")}
     assert len(outputs) == 1
     assert next(iter(outputs)).count(b"BEGIN:VTIMEZONE") == 2
+
+
+def test_a_moved_or_cancelled_session_gets_a_higher_sequence(project):
+    schedule = project / "readings" / "schedule.yml"
+    edit(schedule, "  - id: training-llms\n", "  - id: training-llms\n    cancelled: true\n")
+    edit(schedule, "  - id: transformers\n", "  - id: transformers\n    date: 2027-02-05\n")
+    cal = icalendar.Calendar.from_ical(calendar.render(load(project)))
+    sequence = {str(e["UID"]).split("@")[0]: int(e.get("SEQUENCE", 0)) for e in cal.walk("VEVENT")}
+    assert sequence["session-training-llms"] == 1 and sequence["session-transformers"] == 1
+    assert sequence["session-attention-heads"] == 0 and sequence["assignment-hw1"] == 0

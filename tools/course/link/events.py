@@ -28,6 +28,9 @@ class Event:
     location: str | None = None
     url: str | None = None
     cancelled: bool = False
+    # How often the event was revised: a build keeps no history, so the revisions are the ones the data shows
+    # (a session moved to a pinned date, a session cancelled); each only ever adds 1 during a term.
+    sequence: int = 0
     categories: tuple[str, ...] = ()
 
 
@@ -47,6 +50,7 @@ def events(data: CourseData, site_url: str | None = None) -> list[Event]:
             summary=f"{course.code}: {s.number}. {s.title}",
             start=s.start, end=s.end, description=s.entry.summary, location=course.meetings.location,
             url=page(urls.session_page(s.id)), cancelled=s.cancelled, categories=("Lecture",),
+            sequence=int(s.entry.date is not None) + int(s.cancelled),
         ))
     for work in data.assignments:
         # A deadline is a moment; a calendar shows a span: the half hour before it, ending when it is due.

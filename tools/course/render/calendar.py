@@ -60,6 +60,8 @@ def _calendar(name: str, zone: str, found: list, stamp: dt.datetime) -> bytes:
         item = icalendar.Event()
         item.add("uid", event.uid)
         item.add("dtstamp", stamp)
+        if event.sequence:
+            item.add("sequence", event.sequence)
         item.add("summary", event.summary)
         item.add("dtstart", event.start)
         if event.end is not None:
