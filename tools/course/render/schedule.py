@@ -122,7 +122,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
             session=session, course=data.course, part=data.course.part(session.entry.part),
             hw_out=hw_out.get(session.id, []), hw_due=hw_due.get(session.id, []),
             bib=data.bibliography, presentations=presentations.get(session.id, []),
-            notes=Markup(notes[session.id]) if session.id in notes else None,
+            notes=Markup(notes[session.id]) if session.id in notes else None, deck=ctx.deck(session.id),
             prev=sessions[i - 1] if i else None, next=sessions[i + 1] if i + 1 < len(sessions) else None,
         ))
     return result
