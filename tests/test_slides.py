@@ -106,14 +106,14 @@ def test_a_warm_build_renders_no_deck_and_a_changed_image_renders_it_again(deck_
 
     layout = Layout.from_mkdocs_yml(deck_project)
     runs = DeckStage(load_course_data(layout), site_url=layout.site_url).run()
-    assert [(r.session_id, r.status) for r in runs] == [("transformers", "cached")]
+    assert [(r.session_id, r.status) for r in runs] == [("induction-heads", "cached"), ("transformers", "cached")]
     stage = DeckStage(load_course_data(layout), site_url=layout.site_url)
-    deck = stage.data.decks[0]
+    deck = stage.data.deck("transformers")
     before = stage.key_inputs(deck, stage.tools("x"))
     image = deck_project / "content/slides/figures/residual-stream.svg"
     edit(image, "</svg>", "<!-- changed --></svg>")
     stage = DeckStage(load_course_data(layout), site_url=layout.site_url)
-    after = stage.key_inputs(stage.data.decks[0], stage.tools("x"))
+    after = stage.key_inputs(stage.data.deck("transformers"), stage.tools("x"))
     assert before["images"] != after["images"] and before["source"] == after["source"]
     edit(image, "<!-- changed --></svg>", "</svg>")
 
