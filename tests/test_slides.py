@@ -92,6 +92,9 @@ def test_the_session_page_offers_the_deck_and_the_deck_links_back(deck_site):
     assert button is not None and button["href"] == "../../slides/transformers.html"
     pdf = session.find("a", string="Slides (PDF)")
     assert (deck_site / "schedule/transformers" / pdf["href"]).resolve().read_bytes().startswith(b"%PDF")
+    schedule = _html(deck_site, "schedule/index.html")
+    assert schedule.select_one('article#transformers a.cs-chip--slides')["href"] == "../slides/transformers.html"
+    assert schedule.select_one('article#attention-heads a.cs-chip--slides') is None
     deck = _html(deck_site, "slides/transformers.html")
     back = deck.select_one("nav.course-deck-nav a")
     assert back["href"] == "../schedule/transformers/" and "The transformer and its residual stream" in back.get_text()

@@ -113,6 +113,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
         "schedule.md.j2", urls.SCHEDULE, title="Schedule",
         course=data.course, weeks=weeks(data), hw_out=hw_out, hw_due=hw_due, bib=data.bibliography,
         presentations=presentations, webcal=webcal, google=google, has_talks=bool(data.talk_series),
+        decks={deck.session_id: deck for deck in ctx.decks},
     )]
     sessions = data.sessions
     for i, session in enumerate(sessions):
