@@ -24,7 +24,7 @@ from course.render.env import DeckRun
 from course.slides.marp import MarpError, Tools
 from course.slides.source import cited_labels, marp_markdown
 
-ENGINE_VERSION = "1"  # bump when the way a deck is made changes
+ENGINE_VERSION = "2"  # bump when the way a deck is made changes
 _SECTIONS = re.compile(r"<section\b[^>]*\bid=\"\d+\"")
 
 
@@ -129,4 +129,5 @@ def _with_back_link(html: str, deck: Deck, session) -> str:
     return html.replace("<body>", "<body>" + bar, 1) if "<body>" in html else html.replace("</body>", bar + "</body>", 1)
 
 
-_LINK = "color:#fff;background:rgba(0,0,0,.6);padding:2px 10px;border-radius:4px;text-decoration:none"
+_LINK = ("color:#fff;background:rgba(0,0,0,.6);padding:2px 10px;border-radius:4px;text-decoration:none;"
+         "white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:70vw")
