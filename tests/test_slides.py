@@ -221,3 +221,35 @@ def test_the_deck_weighs_under_800_kb_on_a_first_visit_and_the_thumbnails_add_li
     print(f"deck page: {deck:,} bytes in {len(weights['slides/transformers.html'])} requests; thumbnails: {thumbnails:,} bytes")
     assert 0 < deck <= 800_000
     assert 0 < thumbnails <= 250_000
+
+
+def test_course_check_and_the_build_report_a_missing_image_without_a_traceback(tmp_path, capsys, caplog):
+    from mkdocs.exceptions import Abort
+
+    from course.cli import main
+
+    project = copy_project(tmp_path / "course", slides=True)
+    edit(project / DECK, "(figures/post-ln-pre-ln.svg)", "(figures/pre-ln.svg)")
+    assert main(["--root", str(project), "check"]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith(f"{DECK}:") and "the image 'figures/pre-ln.svg' is not in the repository" in out[0]
+    with pytest.raises(Abort):  # what MkDocs makes of the plugin's PluginError: exit 1, no traceback
+        build_site(project)
+    assert out[0] in caplog.text and "Traceback" not in caplog.text
+
+
+def test_a_marp_failure_is_an_error_at_the_deck(tmp_path, monkeypatch):
+    """Marp itself reports no positions: its failure is reported at the deck's path, with Marp's own last error."""
+    from course.slides.stage import DeckStage
+
+    marp = tmp_path / "marp"
+    marp.write_text("#!/bin/sh\necho '[ ERROR ] Failed converting Markdown. (boom)' >&2\nexit 1\n", encoding="utf-8")
+    marp.chmod(0o755)
+    monkeypatch.setenv("MARP", str(marp))
+    project = copy_project(tmp_path / "course", slides=True)
+    layout = Layout.from_mkdocs_yml(project)
+    with pytest.raises(CourseDataError) as error:
+        DeckStage(load_course_data(layout), site_url=layout.site_url).run()
+    assert str(error.value).splitlines() == [
+        f"content/slides/{name}.md: Marp could not make the html (exit 1): [ ERROR ] Failed converting Markdown. (boom)"
+        for name in ("induction-heads", "transformers")]
