@@ -65,6 +65,7 @@ def test_one_slide_per_section_in_the_deck_the_pdf_and_the_thumbnails(deck_site,
     assert len(strip) == expected
     for img in strip:
         assert (deck_site / "schedule/transformers" / img["src"]).resolve().is_file()
+    assert strip[2]["alt"] == "Slide 3 of 10: One attention head"
     assert not (deck_site / "slides/transformers/index.html").exists(), "the deck source must not become a page"
 
 

@@ -119,6 +119,7 @@ class DeckRun:
     thumbnails: tuple[str, ...]  # one per slide, in order
     status: str  # rendered | cached
     seconds: float | None = None  # how long rendering took, when it did
+    titles: tuple[str, ...] = ()  # each slide's first heading ("" where it has none)
 
 
 @dataclass(frozen=True)

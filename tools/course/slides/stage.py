@@ -9,6 +9,7 @@ renders nothing.  The deck's Markdown source is taken out of the site (it is not
 
 from __future__ import annotations
 
+import html as html_text
 import re
 import time
 from pathlib import Path
@@ -26,6 +27,8 @@ from course.slides.source import cited_labels, marp_markdown
 
 ENGINE_VERSION = "2"  # bump when the way a deck is made changes
 _SECTIONS = re.compile(r"<section\b[^>]*\bid=\"\d+\"")
+_HEADING = re.compile(r"<h([1-3])\b[^>]*>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 class DeckStage:
@@ -81,7 +84,8 @@ class DeckStage:
             status, seconds = "rendered", round(time.perf_counter() - started, 2)
         stem = deck.src[: -len(".md")]
         thumbnails = tuple(f"{stem}.{name}" for name in sorted(files) if name.endswith(".png"))
-        return DeckRun(deck.session_id, deck.html_src, deck.pdf_src, thumbnails, status, seconds)
+        titles = slide_titles(files["html"].read_text(encoding="utf-8"))
+        return DeckRun(deck.session_id, deck.html_src, deck.pdf_src, thumbnails, status, seconds, titles)
 
     def _render(self, deck: Deck, tools: Tools, display: str) -> dict[str, bytes]:
         session = next(s for s in self.data.sessions if s.id == deck.session_id)
@@ -116,6 +120,17 @@ class DeckStage:
             for src in (run.html, run.pdf, *run.thumbnails):
                 files.append(File.generated(config, src, abs_src_path=str(folder / src[len(stem) + 1:])))
         return runs
+
+
+def slide_titles(deck_html: str) -> tuple[str, ...]:
+    """Each slide's first heading (or "" for a slide without one), in order: the thumbnails' text."""
+    starts = [m.start() for m in _SECTIONS.finditer(deck_html)] + [len(deck_html)]
+    titles = []
+    for start, end in zip(starts, starts[1:]):
+        heading = _HEADING.search(deck_html, start, end)
+        text = html_text.unescape(_TAG.sub("", heading.group(2))) if heading else ""
+        titles.append(" ".join(text.split()))
+    return tuple(titles)
 
 
 def _with_back_link(html: str, deck: Deck, session) -> str:
