@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The HTML validator (tests/test_html_valid.py): npm package vnu-jar, pinned in package-lock.json.
-VNU := node_modules/vnu-jar/build/dist/vnu.jar
+# npm packages, pinned in package-lock.json: Marp CLI (the lecture decks, `make site`) and the HTML
+# validator vnu-jar (tests/test_html_valid.py). `npm ci` installs exactly the locked versions.
+NPM := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -18,21 +19,21 @@ $(STAMP): requirements.lock pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-## site: build the default course site into site/ (executes notebooks, cached in .cache/)
-site: $(STAMP)
+## site: build the default course site into site/ (executes notebooks and renders the decks, cached in .cache/)
+site: $(STAMP) browser $(NPM)
 	$(BIN)/mkdocs build --strict
 
 ## serve: preview with live reload at http://127.0.0.1:8000
-serve: $(STAMP)
+serve: $(STAMP) browser $(NPM)
 	$(BIN)/mkdocs serve --livereload
 
 ## check: validate the course data
 check: $(STAMP)
 	$(BIN)/course check
 
-## test: the whole test suite (installs Debian's chromium for the browser tests if missing,
-## and the HTML validator vnu.jar from npm)
-test: $(STAMP) browser $(VNU)
+## test: the whole test suite (installs Debian's chromium for the browser tests and the decks' PDFs
+## if missing, and Marp and the HTML validator vnu.jar from npm)
+test: $(STAMP) browser $(NPM)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## test-fast: everything but the browser and full-site tests
@@ -44,14 +45,14 @@ notebooks: $(STAMP)
 	$(BIN)/course notebooks run
 
 ## bench: benchmarks; prints figures (medians of several runs)
-bench: $(STAMP)
+bench: $(STAMP) browser $(NPM)
 	$(BIN)/python -m bench
 
 ## schemas: regenerate the JSON Schemas in readings/schemas/
 schemas: $(STAMP)
 	$(BIN)/course schema --write
 
-$(VNU): package.json package-lock.json
+$(NPM): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 

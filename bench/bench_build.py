@@ -23,6 +23,7 @@ KINDS = [
     ("home", r"index\.html"),
     ("schedule", r"schedule/index\.html"),
     ("session", r"schedule/[^/]+/index\.html"),
+    ("lecture deck", r"slides/[^/]+\.html"),
     ("talks index", r"talks/index\.html"),
     ("talk", r"talks/[^/]+/[^/]+/index\.html"),
     ("episodes index", r"episodes/index\.html"),

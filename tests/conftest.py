@@ -23,8 +23,9 @@ def pytest_collectstart(collector):
         sys.modules["conftest"] = _THIS
 
 
-def copy_project(dest: Path, *, notebooks: bool = False) -> Path:
-    """A copy of the default course in ``dest``. Without notebooks, sessions link none (fast builds)."""
+def copy_project(dest: Path, *, notebooks: bool = False, slides: bool = False) -> Path:
+    """A copy of the default course in ``dest``. Without notebooks, sessions link none, and without slides
+    (unless asked for) there are no decks to render: fast builds.  With notebooks it is the whole course."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copy(ROOT / "papers.bib", dest / "papers.bib")
@@ -33,7 +34,8 @@ def copy_project(dest: Path, *, notebooks: bool = False) -> Path:
     if notebooks:
         shutil.copytree(ROOT / "content", dest / "content", ignore=ignore)
     else:
-        shutil.copytree(ROOT / "content", dest / "content", ignore=shutil.ignore_patterns("notebooks", "__pycache__"))
+        skip = ("notebooks", "__pycache__") + (() if slides else ("slides",))
+        shutil.copytree(ROOT / "content", dest / "content", ignore=shutil.ignore_patterns(*skip))
         schedule = dest / "readings" / "schedule.yml"
         schedule.write_text(re.sub(r"(?m)^\s+notebook: .*\n", "", schedule.read_text(encoding="utf-8")), encoding="utf-8")
         assignments = dest / "readings" / "assignments.yml"

@@ -67,6 +67,11 @@ def pages(real_site) -> dict[str, str]:
     found["talk"] = _first_link(real_site, "talks/index.html", ".cs-talk-item a")
     found["episode"] = _first_link(real_site, "episodes/index.html", ".cs-talk-item a")
     found["paper"] = "papers/vaswani2017attention/"
+    deck = _first_link(real_site, "schedule/index.html", "a.cs-chip--slides[href$='.html']")
+    if deck is not None:  # a session with a lecture deck, and the deck itself (a page of its own, not a folder)
+        found["deck"] = deck.rstrip("/")
+        found["session-deck"] = "schedule/" + deck.rstrip("/").rsplit("/", 1)[-1][: -len(".html")] + "/"
     if (real_site / "presentations" / "index.html").exists():
         found["signup"] = "presentations/"
-    return {kind: path for kind, path in found.items() if path is not None and (real_site / path / "index.html").exists()}
+    return {kind: path for kind, path in found.items()
+            if path is not None and ((real_site / path / "index.html").exists() or (real_site / path).is_file())}

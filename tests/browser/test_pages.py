@@ -11,7 +11,7 @@ from browser.chromium import ARTIFACTS, screenshot, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("site")]
 
-KINDS = ["home", "schedule", "session-notebook", "notebooks", "talk", "episode", "paper", "readings", "signup"]
+KINDS = ["home", "schedule", "session-notebook", "session-deck", "deck", "notebooks", "talk", "episode", "paper", "readings", "signup"]
 PHONE = {"width": 375, "height": 740}
 
 

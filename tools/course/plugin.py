@@ -25,6 +25,7 @@ from course.render.citations import render_citations
 from course.render.env import SiteContext
 from course.render.nav import build_nav
 from course.render.registry import generate
+from course.slides.stage import DeckStage
 
 log = get_plugin_logger(__name__)
 
@@ -43,6 +44,7 @@ class CourseConfig(base.Config):
     data_dir = c.Type(str, default=Layout.data_dir)
     bibliography = c.Type(str, default=Layout.bibliography)
     notebooks_dir = c.Type(str, default=Layout.notebooks_dir)  # inside docs_dir
+    slides_dir = c.Type(str, default=Layout.slides_dir)  # inside docs_dir
     execute_notebooks = c.Type(bool, default=Layout.execute_notebooks)
     notebook_timeout = c.Type(int, default=Layout.notebook_timeout)
     cache_dir = c.Type(str, default=Layout.cache_dir)
@@ -56,7 +58,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         options = self.config
         self.layout = Layout(
             root, docs_dir=os.path.relpath(Path(config.docs_dir).resolve(), root), data_dir=options.data_dir,
-            bibliography=options.bibliography, notebooks_dir=options.notebooks_dir, cache_dir=options.cache_dir,
+            bibliography=options.bibliography, notebooks_dir=options.notebooks_dir, slides_dir=options.slides_dir,
+            cache_dir=options.cache_dir,
             execute_notebooks=options.execute_notebooks, notebook_timeout=options.notebook_timeout,
             colab_branch=options.colab_branch, archive_dir=options.archive_dir,
         ).with_urls(config.site_url, config.repo_url)
@@ -79,10 +82,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         hand_written = {f.src_uri: self.data.pages[f.src_uri] for f in files.documentation_pages() if f.src_uri in self.data.pages}
         try:
             runs = self.notebooks.on_files(files, config)
+            decks = DeckStage(self.data, site_url=self.layout.site_url).on_files(files, config)
         except CourseDataError as error:
             raise PluginError(str(error)) from None
         ctx = SiteContext(site_url=config.site_url or None, hand_written=hand_written, repo_url=config.repo_url or None,
-                          notebooks=runs, built_at=dt.datetime.now(dt.timezone.utc))
+                          notebooks=runs, built_at=dt.datetime.now(dt.timezone.utc), decks=decks)
         generated = generate(self.data, ctx)
         # Hand-written files with a generated page's path were merged into it: drop them.
         # (Files rebuilds its index after every change, so look them up once, not per page.)

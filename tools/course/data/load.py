@@ -16,6 +16,7 @@ from course.data.assignments import Assignment, AssignmentEntry, AssignmentsFile
 from course.data.bibliography import Bibliography, load_bibliography
 from course.data.checks import Checks, valid_items
 from course.data.course import Course
+from course.data.decks import Deck, read_decks
 from course.data.pages import Markdown, first_citation, read_markdown
 from course.data.podcasts import Episode, Podcast, PodcastFile
 from course.data.schedule import ScheduleFile, Session, SessionEntry
@@ -53,6 +54,7 @@ class CourseData:
     presentations: Presentations | None = None  # readings/presentations.yml, when the course has one
     warnings: tuple[Problem, ...] = ()  # what the data leaves unsaid (e.g. talk times without a source)
     markdown: Markdown = Markdown()  # the hand-written pages and the notes on papers
+    decks: tuple[Deck, ...] = ()  # the lecture decks (slides/<session-id>.md), by file name
     data_time: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # when the data last changed
     archives: tuple["Archive", ...] = ()  # past terms, oldest first
 
@@ -63,6 +65,9 @@ class CourseData:
     @property
     def notes(self) -> dict[str, str]:
         return self.markdown.notes
+
+    def deck(self, session_id: str) -> Deck | None:
+        return next((deck for deck in self.decks if deck.session_id == session_id), None)
 
     @property
     def course_zone(self) -> ZoneInfo:
@@ -182,6 +187,12 @@ def _load_term(layout: Layout, *, check_notebooks: bool, archived: bool = False,
         checks.unique([(a.id, ("announcements", i, "id")) for i, a in enumerate(announcements.announcements)], announcements_doc, "announcement")
     markdown, problems = read_markdown(layout, bibliography) if not archived else (Markdown(), [])
     reader.problems.extend(problems)
+    if not archived:  # a deck belongs to the course's content, shared by every term, not to a term's data
+        entries = schedule.sessions if schedule is not None else [e for _, e in valid_items(schedule_doc, "sessions", SessionEntry)]
+        decks, problems = read_decks(layout, [e.id for e in entries], bibliography, {e.id: e.slides for e in entries if e.slides})
+        reader.problems.extend(problems)
+    else:
+        decks = ()
     cited = checks.first_citation or (first_citation(markdown, layout) if not archived else None)
     if bibliography is None and cited and not layout.bib_file().exists():
         key, where = cited
@@ -202,6 +213,7 @@ def _load_term(layout: Layout, *, check_notebooks: bool, archived: bool = False,
         bibliography=bibliography,
         warnings=tuple(sorted(checks.warnings)),
         markdown=markdown,
+        decks=decks,
         data_time=_data_time(layout),
     )
     # Sign-ups are checked against the sessions and papers, so they come last.

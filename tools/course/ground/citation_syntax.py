@@ -154,3 +154,18 @@ def page_title(src: str, text: str) -> str:
 def cited_keys(text: str) -> list[str]:
     """The keys ``text`` cites, each once, in the order of their first citation."""
     return list(dict.fromkeys(item.key for citation in find_citations(text) for item in citation.items))
+
+
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+
+
+def find_images(text: str) -> list[tuple[str, int]]:
+    """Every Markdown image ``![alt](url)`` Markdown would see in ``text``: its URL and the URL's offset."""
+    spans = _protected(text)
+    starts = [s for s, _ in spans]
+    found = []
+    for match in _IMAGE.finditer(text):
+        i = bisect.bisect_right(starts, match.start()) - 1
+        if i < 0 or spans[i][1] <= match.start():
+            found.append((match.group(1), match.start(1)))
+    return found

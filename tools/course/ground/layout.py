@@ -18,8 +18,8 @@ from course.ground.mkdocs_config import read_mkdocs_yml
 # A percent-format cell marker: "# %%", "# %% [markdown]", "# %% tags=[...]".
 NOTEBOOK_CELL_MARKER = re.compile(r"^\s*#\s?%%(\s|$)")
 # The plugin's options in mkdocs.yml (the plugin declares the same names, with these defaults).
-OPTIONS = ("data_dir", "bibliography", "notebooks_dir", "execute_notebooks", "notebook_timeout", "cache_dir", "colab_branch",
-           "archive_dir")
+OPTIONS = ("data_dir", "bibliography", "notebooks_dir", "slides_dir", "execute_notebooks", "notebook_timeout", "cache_dir",
+           "colab_branch", "archive_dir")
 # An archived term's folder (and its URL segment): year first, so it never meets a page kind's folder.
 TERM_ID = re.compile(r"^[0-9]{4}(-[a-z0-9]+)+$")
 
@@ -33,6 +33,7 @@ class Layout:
     data_dir: str = "readings"
     bibliography: str = "papers.bib"
     notebooks_dir: str = "notebooks"  # inside docs_dir
+    slides_dir: str = "slides"  # inside docs_dir: <session-id>.md decks in Marp Markdown, and their images
     cache_dir: str = ".cache/course"  # outside docs_dir: `mkdocs serve` must not watch it
     execute_notebooks: bool = True
     notebook_timeout: int = 600  # seconds per cell, unless a notebook sets its own
@@ -69,6 +70,14 @@ class Layout:
     @property
     def notebooks(self) -> Path:
         return self.docs / self.notebooks_dir
+
+    @property
+    def slides(self) -> Path:
+        return self.docs / self.slides_dir
+
+    def deck_files(self) -> list[Path]:
+        """The lecture decks: the Markdown files directly in the slides folder."""
+        return sorted(p for p in self.slides.glob("*.md") if p.is_file()) if self.slides.is_dir() else []
 
     @property
     def cache(self) -> Path:
@@ -136,11 +145,11 @@ class Layout:
         return [path.stem for path in self.notebook_files()]
 
     def page_sources(self) -> list[str]:
-        """Every Markdown page in docs_dir, by its path there (MkDocs skips names that start with a dot)."""
-        sources = []
+        """Every Markdown page in docs_dir, by its path there (MkDocs skips names that start with a dot; decks are not pages)."""
+        sources, decks = [], set(self.deck_files())
         for path in sorted(self.docs.rglob("*.md")):
             src = path.relative_to(self.docs)
-            if not any(part.startswith(".") for part in src.parts) and path.is_file():
+            if not any(part.startswith(".") for part in src.parts) and path.is_file() and path not in decks:
                 sources.append(src.as_posix())
         return sources
 

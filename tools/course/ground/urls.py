@@ -43,6 +43,7 @@ def relative(from_src: str, to_src: str, anchor: str = "", directory_urls: bool 
 # The source paths of every page kind, in one place.
 HOME = "index.md"
 SYLLABUS = "syllabus.md"
+SYLLABUS_PDF = "syllabus.pdf"
 PROJECT = "project.md"
 SCHEDULE = "schedule/index.md"
 TALKS = "talks/index.md"

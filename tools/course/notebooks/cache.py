@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+
+from course.ground.keyed_files import atomic_write, write_if_changed
+
+__all__ = ["CacheRecord", "NotebookCache", "merge_outputs", "atomic_write", "write_if_changed"]
 
 
 @dataclass(frozen=True)
@@ -131,25 +133,3 @@ def merge_outputs(current: NotebookNode, executed: NotebookNode) -> NotebookNode
         if field in executed.metadata:
             merged.metadata[field] = copy.deepcopy(executed.metadata[field])
     return merged
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` so that readers see the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_if_changed(path: Path, text: str) -> None:
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except OSError:
-        pass
-    atomic_write(path, text)

@@ -12,7 +12,6 @@ the notebooks that reach it, and editing prose re-executes nothing.
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import os
 import platform
@@ -22,6 +21,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from course.ground.keyed_files import key_of, sha_file, sha_text
 from course.notebooks.source import SourceNotebook
 
 _STDLIB = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
@@ -173,7 +173,7 @@ def key_inputs(notebook: SourceNotebook, deps: Dependencies, base_dir: Path) -> 
     """The inputs of the key, readable, so that a cache miss can say what changed."""
     base_dir = base_dir.resolve()
     code = [
-        _sha(json.dumps([cell.source, sorted(cell.metadata.get("tags", []))]))
+        sha_text(json.dumps([cell.source, sorted(cell.metadata.get("tags", []))]))
         for cell in notebook.nb.cells
         if cell.cell_type == "code"
     ]
@@ -183,14 +183,14 @@ def key_inputs(notebook: SourceNotebook, deps: Dependencies, base_dir: Path) -> 
         "python": platform.python_version(),
         "ipykernel": _version("ipykernel"),
         "code": code,
-        "modules": {_rel(p, base_dir): _file_sha(p) for p in deps.local_files},
-        "data": {_rel(p, base_dir): _file_sha(p) for p in deps.data_files},
+        "modules": {_rel(p, base_dir): sha_file(p) for p in deps.local_files},
+        "data": {_rel(p, base_dir): sha_file(p) for p in deps.data_files},
         "packages": {name: package_version(name) for name in deps.packages},
     }
 
 
 def cache_key(inputs: dict) -> str:
-    return _sha(json.dumps(inputs, sort_keys=True))
+    return key_of(inputs)
 
 
 def describe_change(old: dict | None, new: dict) -> str:
@@ -267,14 +267,6 @@ def _version(dist: str) -> str:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def _file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _rel(path: Path, base_dir: Path) -> str:

@@ -113,6 +113,19 @@ class NotebookRun:
 
 
 @dataclass(frozen=True)
+class DeckRun:
+    """A lecture deck as this build publishes it (its files, by their paths in the site)."""
+
+    session_id: str
+    html: str
+    pdf: str
+    thumbnails: tuple[str, ...]  # one per slide, in order
+    status: str  # rendered | cached
+    seconds: float | None = None  # how long rendering took, when it did
+    titles: tuple[str, ...] = ()  # each slide's first heading ("" where it has none)
+
+
+@dataclass(frozen=True)
 class SiteContext:
     """What page kinds may need besides the records."""
 
@@ -121,6 +134,10 @@ class SiteContext:
     repo_url: str | None = None  # mkdocs.yml repo_url: the sign-up buttons open issues there
     notebooks: tuple[NotebookRun, ...] = ()  # the notebooks run (or loaded from the cache) for this build
     built_at: dt.datetime | None = None  # when the build started (UTC), for the Notebooks page
+    decks: tuple[DeckRun, ...] = ()  # the lecture decks made (or taken from the cache) for this build
+
+    def deck(self, session_id: str) -> DeckRun | None:
+        return next((deck for deck in self.decks if deck.session_id == session_id), None)
 
     def hand_written_body(self, src: str) -> str | None:
         text = self.hand_written.get(src)

@@ -12,12 +12,13 @@ from course.data.load import CourseData
 from course.ground import urls
 from course.ground.layout import Layout
 from course.render import (assignments, calendar, episodes, feed, home, notebooks, papers, presentations, project,
-                           readings, schedule, syllabus, talks, terms)
+                           readings, schedule, syllabus, syllabus_pdf, talks, terms)
 from course.render.env import GeneratedFile, SiteContext
 
 PAGE_KINDS = (
     home,
     syllabus,
+    syllabus_pdf,
     schedule,
     assignments,
     readings,

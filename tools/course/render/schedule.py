@@ -113,6 +113,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
         "schedule.md.j2", urls.SCHEDULE, title="Schedule",
         course=data.course, weeks=weeks(data), hw_out=hw_out, hw_due=hw_due, bib=data.bibliography,
         presentations=presentations, webcal=webcal, google=google, has_talks=bool(data.talk_series),
+        decks={deck.session_id: deck for deck in ctx.decks},
     )]
     sessions = data.sessions
     for i, session in enumerate(sessions):
@@ -122,7 +123,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
             session=session, course=data.course, part=data.course.part(session.entry.part),
             hw_out=hw_out.get(session.id, []), hw_due=hw_due.get(session.id, []),
             bib=data.bibliography, presentations=presentations.get(session.id, []),
-            notes=Markup(notes[session.id]) if session.id in notes else None,
+            notes=Markup(notes[session.id]) if session.id in notes else None, deck=ctx.deck(session.id),
             prev=sessions[i - 1] if i else None, next=sessions[i + 1] if i + 1 < len(sessions) else None,
         ))
     return result

@@ -1,0 +1,91 @@
+"""Files made from other files, cached by a hash of what they are made from (the notebooks, the decks, the PDF).
+
+``key_of(inputs)`` turns a readable dict of inputs (file hashes, tool versions) into the key;
+``KeyedStore`` keeps, per entry, the outputs of the last successful run and the record of the
+inputs that made them, so a warm build finds them by key and makes nothing.  Every write goes to
+a temporary file first and is renamed into place: a reader sees the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+def sha_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def key_of(inputs: dict) -> str:
+    """The cache key of a dict of inputs (order-independent)."""
+    return sha_text(json.dumps(inputs, sort_keys=True))
+
+
+def atomic_write(path: Path, content: str | bytes) -> None:
+    """Write ``content`` so that readers see the old file or the new one, never half of it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_if_changed(path: Path, content: str | bytes) -> None:
+    """Write only when the bytes differ (a file's time then says when its content last changed)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if Path(path).read_bytes() == data:
+            return
+    except OSError:
+        pass
+    atomic_write(path, data)
+
+
+class KeyedStore:
+    """``<root>/<name>/record.json`` (the key, its inputs, and the output files' names) and the outputs beside it."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def entry_dir(self, name: str) -> Path:
+        return self.root / name
+
+    def record(self, name: str) -> dict | None:
+        """The record of the last successful run of ``name``, whatever its key."""
+        try:
+            record = json.loads((self.entry_dir(name) / "record.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return record if isinstance(record, dict) and isinstance(record.get("outputs"), list) else None
+
+    def lookup(self, name: str, key: str) -> dict[str, Path] | None:
+        """The output files made under exactly this key, by name, or None (never a partial set)."""
+        record = self.record(name)
+        if record is None or record.get("key") != key:
+            return None
+        files = {out: self.entry_dir(name) / out for out in record["outputs"]}
+        return files if all(path.is_file() for path in files.values()) else None
+
+    def store(self, name: str, key: str, inputs: dict, outputs: dict[str, bytes], **extra) -> dict[str, Path]:
+        """Keep a successful run: outputs first, then the record that points at them; older outputs go."""
+        folder = self.entry_dir(name)
+        for out, content in outputs.items():
+            write_if_changed(folder / out, content)
+        record = {"key": key, "inputs": inputs, "outputs": sorted(outputs), **extra}
+        atomic_write(folder / "record.json", json.dumps(record, indent=1, sort_keys=True))
+        for old in folder.iterdir() if folder.is_dir() else ():
+            if old.is_file() and old.name != "record.json" and old.name not in outputs:
+                old.unlink(missing_ok=True)
+        return {out: folder / out for out in outputs}
