@@ -333,8 +333,8 @@ def test_check_and_the_build_print_the_same_lines(project, capsys, caplog):
     ("site_name: x\nplugins:\n  - course:\n      notebooks_dir: 5\n", "mkdocs.yml:4:22: the option 'notebooks_dir' must be text, not 5"),
     ("site_name: x\nplugins:\n  - course:\n      notebook_dir: labs\n",
      "mkdocs.yml:4:7: unknown option 'notebook_dir' of the 'course' plugin; did you mean 'notebooks_dir'? (its options: "
-     "data_dir, bibliography, notebooks_dir, execute_notebooks, notebook_timeout, cache_dir, colab_branch, "
-     "archive_dir)"),
+     "data_dir, bibliography, notebooks_dir, slides_dir, execute_notebooks, notebook_timeout, cache_dir, "
+     "colab_branch, archive_dir)"),
 ])
 def test_mistakes_in_mkdocs_yml(project, capsys, config, message):
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
