@@ -102,3 +102,43 @@ def test_only_the_modules_a_notebook_reaches_count(nb_project):
     before = key_of(nb_project, "alpha")[0]
     nb_project.write("lab/unused.py", "import scipy  # edited\n")
     assert key_of(nb_project, "alpha")[0] == before  # editing a module alpha never imports keeps its cache
+
+
+def test_a_comment_or_docstring_edit_in_lab_reruns_nothing_and_a_code_edit_exactly_its_dependents(tmp_path):
+    """On the default course: lab/induction.py gets a comment and a new docstring (no notebook's key moves), then
+    one line of code (the keys of exactly the notebooks that import it move)."""
+    import shutil
+    from pathlib import Path
+
+    from course.ground.layout import list_notebooks
+    from course.notebooks.inputs import inputs_of
+
+    folder = tmp_path / "notebooks"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content" / "notebooks", folder,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+
+    def keys() -> dict[str, str]:
+        return {path.stem: inputs_of(read_notebook(path, tmp_path), folder).key for path in list_notebooks(folder)}
+
+    module = folder / "lab" / "induction.py"
+    dependents = {path.stem for path in list_notebooks(folder)
+                  if module.resolve() in inputs_of(read_notebook(path, tmp_path), folder).deps.local_files}
+    assert len(dependents) >= 2
+    before = keys()
+    text = module.read_text(encoding="utf-8")
+    first_def = text.index("\ndef ") + 1
+    commented = (text[:first_def] + "# A comment a reader adds.\n\n" + text[first_def:]).replace(
+        "The probe sequence is", "The probe sequence (as the docstring now says) is", 1)
+    assert commented.count('"""') == text.count('"""') and "(as the docstring now says)" in commented
+    module.write_text(commented, encoding="utf-8")
+    assert keys() == before
+    module.write_text(commented + "\nEXTRA = 1\n", encoding="utf-8")
+    after = keys()
+    assert {name for name in after if after[name] != before[name]} == dependents
+
+    # A notebook that prints a module's source (gpt-from-scratch shows lab/gpt.py's code) re-runs on a comment there.
+    gpt = folder / "lab" / "gpt.py"
+    before = keys()
+    gpt.write_text(gpt.read_text(encoding="utf-8") + "\n# A comment at the end.\n", encoding="utf-8")
+    after = keys()
+    assert {name for name in after if after[name] != before[name]} == {"gpt-from-scratch"}

@@ -8,11 +8,12 @@ a temporary file first and is renamed into place: a reader sees the old file or 
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from course.ground.source_files import write_atomic
 
 
 def sha_text(text: str) -> str:
@@ -28,18 +29,25 @@ def key_of(inputs: dict) -> str:
     return sha_text(json.dumps(inputs, sort_keys=True))
 
 
+def sha_code(path: Path) -> str:
+    """The hash of a Python file's code, with comments, docstrings and layout normalised away (its syntax tree):
+    a comment or docstring edit in a module re-runs no notebook.  A file that does not parse hashes as bytes."""
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (SyntaxError, UnicodeDecodeError, ValueError):
+        return sha_file(path)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                node.body = node.body[1:] or [ast.Pass()]
+    return sha_text(ast.dump(tree))
+
+
 def atomic_write(path: Path, content: str | bytes) -> None:
     """Write ``content`` so that readers see the old file or the new one, never half of it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content.encode("utf-8") if isinstance(content, str) else content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(Path(path), content)
 
 
 def write_if_changed(path: Path, content: str | bytes) -> None:

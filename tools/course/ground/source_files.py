@@ -49,13 +49,13 @@ def decode(data: bytes, display: str, *, encoding: str = "utf-8", hint: str = ""
                                                   f"save the file as UTF-8{hint}")]
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Replace ``path`` by ``text``: temporary file in the same folder, fsync, rename, fsync the folder."""
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)

@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from course.ground.keyed_files import key_of, sha_file, sha_text
+from course.ground.keyed_files import key_of, sha_code, sha_file, sha_text
 from course.notebooks.source import SourceNotebook
 
 _STDLIB = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
@@ -165,13 +165,17 @@ def _existing_file(literal: str, folder: Path, base_dir: Path) -> Path | None:
     return resolved if resolved.is_relative_to(base_dir) else None
 
 
-# Bump when the way notebooks are executed changes (seeds, environment).
-ENGINE_VERSION = "1"
+# Bump when the way notebooks are executed changes (seeds, environment), or the key does.
+ENGINE_VERSION = "2"
+SOURCE_WORDS = ("getsource", "__doc__", "help(")
 
 
 def key_inputs(notebook: SourceNotebook, deps: Dependencies, base_dir: Path) -> dict:
     """The inputs of the key, readable, so that a cache miss can say what changed."""
     base_dir = base_dir.resolve()
+    # A notebook that shows a module's source or docstrings needs the file as written; others only its code.
+    shows_source = any(word in cell.source for cell in notebook.nb.cells for word in SOURCE_WORDS if cell.cell_type == "code")
+    module_sha = sha_file if shows_source else sha_code
     code = [
         sha_text(json.dumps([cell.source, sorted(cell.metadata.get("tags", []))]))
         for cell in notebook.nb.cells
@@ -183,7 +187,7 @@ def key_inputs(notebook: SourceNotebook, deps: Dependencies, base_dir: Path) -> 
         "python": platform.python_version(),
         "ipykernel": _version("ipykernel"),
         "code": code,
-        "modules": {_rel(p, base_dir): sha_file(p) for p in deps.local_files},
+        "modules": {_rel(p, base_dir): module_sha(p) for p in deps.local_files},
         "data": {_rel(p, base_dir): sha_file(p) for p in deps.data_files},
         "packages": {name: package_version(name) for name in deps.packages},
     }
