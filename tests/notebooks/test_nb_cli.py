@@ -72,3 +72,34 @@ def test_the_notebooks_folder_and_cache_come_from_mkdocs_yml(nb_project, capsys)
     assert not (nb_project.root / ".cache" / "course").exists()
     assert main(["--root", str(nb_project.root), "notebooks", "run", "beta"]) == 1
     assert capsys.readouterr().err.strip() == "content/labs: no notebook named 'beta' in content/labs; available: alpha"
+
+
+def test_shards_run_into_their_own_caches_and_once_merged_nothing_runs_again(nb_project, capsys, kernel_starts, tmp_path):
+    names = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"]
+    for i, name in enumerate(names):
+        nb_project.notebook(name, NOTEBOOK.replace("1 + 1", f"{i} + 1"))
+    root = ["--root", str(nb_project.root), "notebooks"]
+    shards = [tmp_path / "shard-1", tmp_path / "shard-2"]
+    ran = []
+    for i, folder in enumerate(shards, start=1):
+        assert main([*root, "run", "--shard", f"{i}/2", "--cache-dir", str(folder)]) == 0
+        ran.append(sorted(p.name for p in (folder / "notebooks" / "entries").iterdir()))
+    capsys.readouterr()
+    assert sorted(ran[0] + ran[1]) == sorted(names) and ran[0] and ran[1]  # each notebook in exactly one shard
+    assert sorted(kernel_starts) == sorted(names)
+    assert not (nb_project.root / ".cache").exists()  # the shards wrote only their own caches
+
+    assert main([*root, "merge", *map(str, shards)]) == 0
+    assert capsys.readouterr().out == f"merged 6 notebooks into .cache/course/notebooks: {', '.join(sorted(names))}\n"
+    kernel_starts.clear()
+    assert main([*root, "run"]) == 0  # what a build does: every notebook comes from the merged cache
+    assert kernel_starts == [] and capsys.readouterr().out.count("cached") == 6
+
+
+def test_a_bad_shard_or_merge_folder_is_refused(nb_project, capsys, tmp_path):
+    nb_project.notebook("alpha", NOTEBOOK)
+    assert main(["--root", str(nb_project.root), "notebooks", "run", "--shard", "3/2"]) == 1
+    assert capsys.readouterr().err == "--shard: '3/2' is not a shard; write I/N with 1 <= I <= N, e.g. 1/2\n"
+    assert main(["--root", str(nb_project.root), "notebooks", "merge", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (f"error: {tmp_path} holds no notebook cache (no notebooks/entries/ in it); give the "
+                                       "--cache-dir of a `course notebooks run --shard` job\n")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from course.ground.errors import CourseDataError
+from course.ground.errors import CourseDataError, Problem
 from course.ground.layout import Layout
 
 if TYPE_CHECKING:  # the runner is imported when a command runs, not when the CLI starts
@@ -37,7 +37,18 @@ def register(subparsers) -> None:
     run.add_argument("--force", action="store_true", help="execute even when the cached outputs are current")
     run.add_argument("--jobs", "-j", type=int, default=None, help="kernels at once (default: one per core)")
     run.add_argument("--timeout", type=int, default=None, help="seconds per cell, unless a notebook sets its own (default: the plugin's notebook_timeout)")
+    run.add_argument("--shard", metavar="I/N", help="run only shard I of N (a stable partition by notebook), e.g. 1/2: "
+                                                     "N jobs run in parallel, each into its own --cache-dir")
+    run.add_argument("--cache-dir", type=Path, metavar="DIR", help="the cache to fill (default: the plugin's cache_dir)")
     run.set_defaults(handler=_run)
+
+    merge = commands.add_parser(
+        "merge", help="merge the caches of shard jobs into the build's cache",
+        description="Copy the executed notebooks of each DIR (a --cache-dir of `course notebooks run --shard`) into the "
+                    "build's cache, so that `mkdocs build` starts no kernel.",
+        epilog="Example: course notebooks merge shard-1 shard-2")
+    merge.add_argument("folders", nargs="+", type=Path, metavar="DIR", help="a shard's cache folder")
+    merge.set_defaults(handler=_merge)
 
     listing = commands.add_parser(
         "list",
@@ -50,20 +61,52 @@ def register(subparsers) -> None:
 def _notebooks(args, **options) -> Notebooks:
     """The project's notebooks, with the folders, cache and options of mkdocs.yml (as the build has them);
     raises ``CourseDataError`` for a mistake in mkdocs.yml."""
+    from dataclasses import replace
+
     from course.notebooks.run import Notebooks
 
-    return Notebooks(Layout.from_mkdocs_yml(Path(args.root)), **options)
+    layout = Layout.from_mkdocs_yml(Path(args.root))
+    if getattr(args, "cache_dir", None):
+        layout = replace(layout, cache_dir=str(args.cache_dir.resolve()))
+    return Notebooks(layout, **options)
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise CourseDataError([Problem("--shard", 0, 0, f"{text!r} is not a shard; write I/N with 1 <= I <= N, e.g. 1/2")])
+    return int(index), int(count)
+
+
+def _merge(args) -> int:
+    from course.notebooks.cache import NotebookCache, merge_caches
+
+    missing = [folder for folder in args.folders if not (folder / "notebooks" / "entries").is_dir()]
+    if missing:
+        print(f"error: {missing[0]} holds no notebook cache (no notebooks/entries/ in it); give the --cache-dir of a "
+              "`course notebooks run --shard` job", file=sys.stderr)
+        return 1
+    try:
+        notebooks = _notebooks(args, execute=False)
+    except CourseDataError as error:
+        print(error, file=sys.stderr)
+        return 1
+    names = merge_caches(notebooks.cache, [NotebookCache(folder / "notebooks") for folder in args.folders])
+    print(f"merged {len(names)} notebooks into {notebooks.layout.show(notebooks.cache.root)}: {', '.join(names)}")
+    return 0
 
 
 def _run(args) -> int:
     from tqdm import tqdm
 
     from course.notebooks.publish import Publisher
-    from course.notebooks.run import raise_failures
+    from course.notebooks.run import raise_failures, shard
 
     try:
         notebooks = _notebooks(args, timeout=args.timeout, jobs=args.jobs)
         sources = notebooks.sources(args.names or None)
+        if args.shard:
+            sources = shard(sources, *_shard(args.shard))
     except CourseDataError as error:
         print(error, file=sys.stderr)
         return 1

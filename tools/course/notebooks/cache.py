@@ -119,6 +119,21 @@ class NotebookCache:
         return path
 
 
+def merge_caches(target: NotebookCache, others: list[NotebookCache]) -> list[str]:
+    """Copy the successful runs of ``others`` (the caches of shard jobs) into ``target``; where two hold the same
+    notebook, the newer run wins.  Returns the names merged."""
+    merged: dict[str, CacheRecord] = {}
+    for other in others:
+        for entry in sorted((other.root / "entries").glob("*/record.json")):
+            record = other.record(entry.parent.name)
+            found = other.lookup(record.name, record.key) if record else None
+            if found is None or (record.name in merged and merged[record.name].executed_at >= record.executed_at):
+                continue
+            target.store(*found)
+            merged[record.name] = record
+    return sorted(merged)
+
+
 def merge_outputs(current: NotebookNode, executed: NotebookNode) -> NotebookNode | None:
     """The current notebook (its prose) with the outputs of an executed one with the same code cells."""
     merged = copy.deepcopy(current)

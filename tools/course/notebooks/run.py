@@ -8,6 +8,7 @@ and ``raise_failures`` then raises one ``CourseDataError`` naming every failure.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -84,6 +85,12 @@ class Notebooks:
         if record is not None and record.key == plan.key:
             return "fresh"
         return describe_change(record.inputs if record else None, plan.inputs)
+
+
+def shard(sources: list[SourceNotebook], index: int, count: int) -> list[SourceNotebook]:
+    """The notebooks of shard ``index`` (1-based) of ``count``: a notebook's shard depends on its name only, so
+    adding or removing one moves no other."""
+    return [s for s in sources if int(hashlib.sha256(s.name.encode("utf-8")).hexdigest(), 16) % count == index - 1]
 
 
 def raise_failures(results: list[NotebookResult]) -> None:
