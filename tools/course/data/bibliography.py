@@ -24,8 +24,9 @@ MAX_BYTES = 20 * 2**20  # a bibliography may be a whole Zotero library: 5,000 en
 @dataclass(frozen=True)
 class Topic:
     slug: str  # for anchors and file names: "induction-heads"
-    label: str  # as written in the keywords field
+    label: str  # the vocabulary's name, else as written in the keywords field
     keys: tuple[str, ...]  # newest first
+    description: str = ""  # one line, from the vocabulary
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Bibliography:
     papers: dict[str, Paper] = field(default_factory=dict)
     strings: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # name -> (raw block, names it uses)
     uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # paper key -> @string names its fields use
+    vocabulary: dict[str, tuple[str, str]] = field(default_factory=dict)  # topic slug -> (name, description), in order
 
     def __contains__(self, key: str) -> bool:
         return key in self.papers
@@ -50,16 +52,18 @@ class Bibliography:
 
     @cached_property
     def topics(self) -> tuple[Topic, ...]:
-        """Every keyword used, alphabetically; a topic's papers newest first."""
+        """Every keyword used, in the vocabulary's order (else alphabetically); a topic's papers newest first."""
         labels: dict[str, str] = {}
         members: dict[str, dict[str, None]] = {}
         for paper in self.papers.values():
             for slug, keyword in paper.topics:
                 labels.setdefault(slug, keyword)
                 members.setdefault(slug, {})[paper.key] = None
+        order = {slug: i for i, slug in enumerate(self.vocabulary)}
         return tuple(
-            Topic(slug, labels[slug], tuple(sorted(members[slug], key=self.newest_first)))
-            for slug in sorted(labels, key=lambda s: (labels[s].lower(), s))
+            Topic(slug, labels[slug], tuple(sorted(members[slug], key=self.newest_first)),
+                  self.vocabulary.get(slug, ("", ""))[1])
+            for slug in sorted(labels, key=lambda s: (order.get(s, len(order)), labels[s].lower(), s))
         )
 
     def newest_first(self, key: str) -> tuple:

@@ -21,6 +21,7 @@ from course.data.podcasts import Episode, Podcast, PodcastFile
 from course.data.schedule import ScheduleFile, Session, SessionEntry
 from course.data.signup_board import Presentations, read_presentations
 from course.data.talks import Series, Talk, TalkSeriesFile
+from course.data.topics import TopicsFile, apply_vocabulary
 from course.data.validate import validate
 from course.ground.errors import CourseDataError, Problem
 from course.ground.layout import Layout
@@ -112,6 +113,10 @@ def load_course_data(layout: Layout, *, check_notebooks: bool = True) -> CourseD
     podcast_files = [reader.model(path, PodcastFile) for path in layout.podcast_files()]
     bibliography, bib_problems = load_bibliography(layout.bib_file(), layout.show(layout.bib_file()), layout.root)
     reader.problems.extend(bib_problems)
+    topics, topics_doc = reader.model(layout.topics_file(), TopicsFile, required=False)
+    if topics is not None and bibliography is not None:
+        bibliography, problems = apply_vocabulary(bibliography, topics, topics_doc)
+        reader.problems.extend(problems)
 
     notebook_names = layout.notebook_names() if check_notebooks else None
     sessions: list[Session] = []

@@ -76,6 +76,8 @@ class Paper:
     edited: bool = False  # the people are editors (no author field)
     slug: str = ""  # the page's URL segment (urls.paper_slug)
     topics: tuple[tuple[str, str], ...] = ()  # (slug, label) for each keyword: the readings page's topics
+    keywords_line: int = 0  # where the keywords field is (problems with a topic point there), 0 if none
+    keywords_col: int = 0
 
     @cached_property
     def short_authors(self) -> str:
@@ -193,6 +195,7 @@ def _paper(entry: BibEntry, display: str, problems: list[Problem]) -> Paper:
     details = tuple((name, to_text(get(name))) for name in ("volume", "number", "pages", "publisher") if get(name))
     month = _month(to_text(get("month", "")))
     keywords = tuple(dict.fromkeys(k for k in _LIST_SEPARATOR.split(to_text(get("keywords", ""))) if k))
+    keywords_line, keywords_col = _field_position(entry, "keywords")
     return Paper(
         key=entry.key, entry_type=entry_type, title=title or entry.key,
         authors=tuple(p.display for p in people), year=year, venue=to_text(venue) if venue else None,
@@ -202,7 +205,18 @@ def _paper(entry: BibEntry, display: str, problems: list[Problem]) -> Paper:
         note=to_text(get("note")) if get("note") else None, details=details,
         crossref=entry.parent, edited=edited,
         slug=entry.slug, topics=tuple((slug(k, "topic"), k) for k in keywords),
+        keywords_line=keywords_line, keywords_col=keywords_col,
     )
+
+
+def _field_position(entry: BibEntry, name: str) -> tuple[int, int]:
+    """The line and column of a field's name (its line's first character), (0, 0) when the entry has none."""
+    if name not in entry.fields:
+        return 0, 0
+    line = entry.fields[name][1]
+    lines = entry.raw.split("\n")
+    text = lines[line - entry.line] if 0 <= line - entry.line < len(lines) else ""  # inherited: not in this entry
+    return line, len(text) - len(text.lstrip()) + 1
 
 
 def _arxiv(get) -> str | None:
