@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from course.data.authors import Author, author_slug, index_authors, named
 from course.data.papers import Paper, build_papers
 from course.ground.bibtex_source import read_bibtex
 from course.ground.errors import Problem
@@ -65,6 +66,15 @@ class Bibliography:
                   self.vocabulary.get(slug, ("", ""))[1])
             for slug in sorted(labels, key=lambda s: (order.get(s, len(order)), labels[s].lower(), s))
         )
+
+    @cached_property
+    def authors(self) -> dict[str, Author]:
+        """Every author (or editor of a paper without authors), by slug, in index order."""
+        return index_authors(self.papers, self.newest_first)
+
+    def people(self, key: str) -> tuple[tuple[str, str], ...]:
+        """(name, author slug) for each person of the paper ``key``, in the paper's order."""
+        return tuple((person.display, author_slug(person)) for person in named(self.papers[key]))
 
     def newest_first(self, key: str) -> tuple:
         """Sort key: newest year first, then by label."""

@@ -171,37 +171,46 @@ _SPACE = re.compile(r"[\s~]+")
 _COMMA = re.compile(r",")
 
 
+_ET_AL = re.compile(r"(?:^|\s+)(?:et\s+al\.?|others)$", re.I)
+
+
 def parse_names(value: str) -> tuple[Person, ...]:
-    """BibTeX's name list rules: "and" between names; "Last, First", "Last, Jr, First" or "First von Last"."""
+    """BibTeX's name list rules: "and" between names; "Last, First", "Last, Jr, First" or "First von Last".
+    "others" means more authors, and so does a hand-written "et al." (never a person called "al.")."""
     if "{" not in value and "\\" not in value and "~" not in value:
         return _plain_names(value)
-    people = []
-    for raw in split_top_level(value.strip(), _AND):
-        raw = raw.strip()
-        if raw.lower() == "others":
-            people.append(Person(others=True))
-        elif raw:
-            people.append(_person(raw))
-    return tuple(people)
+    return _names(split_top_level(value.strip(), _AND), _person)
 
 
 @lru_cache(maxsize=4096)
 def _plain_names(value: str) -> tuple[Person, ...]:
     """The common case, no braces or commands: string methods only."""
+    return _names(_AND.split(value.strip()), _plain_person)
+
+
+def _names(raws: list[str], person) -> tuple[Person, ...]:
     people = []
-    for raw in _AND.split(value.strip()):
-        if raw.count(",") == 1:
-            last, _, first = raw.partition(",")
-            words = last.split()
-            von = 0
-            while von < len(words) - 1 and words[von][:1].islower():
-                von += 1
-            people.append(Person(" ".join(first.split()), " ".join(words[:von]), " ".join(words[von:])))
-        elif raw.strip().lower() == "others":
+    for raw in raws:
+        raw = raw.strip()
+        more = _ET_AL.search(raw)
+        if more:
+            raw = raw[:more.start()].strip().rstrip(",")
+        if raw:
+            people.append(person(raw))
+        if more:
             people.append(Person(others=True))
-        elif raw.strip():
-            people.append(_person(raw.strip()))
     return tuple(people)
+
+
+def _plain_person(raw: str) -> Person:
+    if raw.count(",") != 1:
+        return _person(raw)
+    last, _, first = raw.partition(",")
+    words = last.split()
+    von = 0
+    while von < len(words) - 1 and words[von][:1].islower():
+        von += 1
+    return Person(" ".join(first.split()), " ".join(words[:von]), " ".join(words[von:]))
 
 
 @lru_cache(maxsize=16384)

@@ -48,6 +48,7 @@ SCHEDULE = "schedule/index.md"
 TALKS = "talks/index.md"
 EPISODES = "episodes/index.md"
 READINGS = "readings/index.md"
+AUTHORS = "authors/index.md"
 PRESENTATIONS = "presentations/index.md"
 CALENDAR = "calendar.ics"
 FEED = "feed.xml"
@@ -78,6 +79,10 @@ def episode_page(podcast_id: str, number: int) -> str:
 
 def paper_page(key: str) -> str:
     return f"papers/{paper_slug(key)}.md"
+
+
+def author_page(author_slug: str) -> str:
+    return f"authors/{author_slug}.md"
 
 
 def cite_anchor(key: str) -> str:

@@ -40,11 +40,12 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     paper_macros = environment().get_template("_paper_macros.md.j2").module
     # A paper is related to many others: its link is rendered once, when first listed.
     shared = dict(paper_macros=paper_macros, readings=urls.relative(page, urls.READINGS), describe=describe,
+                  author_href=author_hrefs(bib, page),
                   paper_links=Rendered(lambda key: paper_macros.paper_link(bib[key], hrefs[key])))
     template = environment().get_template("paper.md.j2")  # once, not for each of thousands of pages
     return [
         render_page(template, urls.paper_page(key), title=paper.title, paper=paper, links=links.get(key, []),
-                    related=related.top(key), needs=bib.needs(key), **shared,
+                    related=related.top(key), needs=bib.needs(key), people=bib.people(key), **shared,
                     notes=notes(data.notes[key]) if key in data.notes else None)
         for key, paper in bib.papers.items()
     ]
@@ -83,6 +84,15 @@ def paper_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
     probe = "x0probe0x"
     head, _, tail = urls.relative(page_src, urls.paper_page(probe)).partition(probe)
     return {key: head + paper.slug + tail for key, paper in bib.papers.items()}
+
+
+def author_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
+    """``{author slug: link}`` from ``page_src`` (or a page in its folder): to the author's page, or for an
+    author without one, to their line in the authors index (it links their paper)."""
+    probe = "x0probe0x"
+    head, _, tail = urls.relative(page_src, urls.author_page(probe)).partition(probe)
+    index = urls.relative(page_src, urls.AUTHORS)
+    return {a.slug: head + a.slug + tail if a.has_page else f"{index}#author-{a.slug}" for a in bib.authors.values()}
 
 
 _HEADING = re.compile(r"^(#{1,6})(?=\s)", re.M)
