@@ -85,6 +85,12 @@ def author_page(author_slug: str) -> str:
     return f"authors/{author_slug}.md"
 
 
+def paper_downloads(key: str) -> str:
+    """The stem of a paper's downloads (``.bib``, ``.ris``, ``.json``), next to its page."""
+    slug = paper_slug(key)
+    return f"papers/{slug}/{slug}"
+
+
 def cite_anchor(key: str) -> str:
     """The id of a page's first citation of ``key`` (paper pages link back to it)."""
     return "cite-" + paper_slug(key)

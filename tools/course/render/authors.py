@@ -10,6 +10,7 @@ from course.ground import urls
 from course.ground.layout import Layout
 from course.link.backlinks import backlinks
 from course.render.env import GeneratedFile, Rendered, SiteContext, environment, render_page
+from course.render.exports import coins
 from course.render.papers import author_hrefs, describe, paper_hrefs
 
 NAV_TITLE = None  # reached from the readings page and from every paper page
@@ -40,7 +41,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
 
     def entry(key: str):
         uses = macros.backlinks(links[key], u, describe) if key in links else ""
-        return macros.entry(bib[key], hrefs[key], extra=uses)
+        return macros.entry(bib[key], hrefs[key], extra=uses + coins(bib[key]))
 
     entries = Rendered(entry)  # a paper's entry is the same on each of its authors' pages
     return [index] + [render_page(template, urls.author_page(a.slug), title=a.name, author=a, entries=entries)

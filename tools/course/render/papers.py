@@ -1,4 +1,4 @@
-"""One page per paper: citation, links, topics, where the course uses it, related papers, BibTeX, notes."""
+"""One page per paper: citation, links, topics, where the course uses it, related papers, BibTeX, notes; its\nHighwire meta tags and its BibTeX, RIS and CSL-JSON downloads."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from course.ground.layout import Layout
 from course.ground.words import day
 from course.link.backlinks import Backlink, backlinks
 from course.render.env import GeneratedFile, Rendered, SiteContext, environment, render_page, strip_front_matter
+from course.render.exports import download_files, highwire
 
 NAV_TITLE = None  # reached from every list of papers, not from the navigation
 RELATED = 5  # how many related papers a page lists
@@ -43,12 +44,16 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
                   author_href=author_hrefs(bib, page),
                   paper_links=Rendered(lambda key: paper_macros.paper_link(bib[key], hrefs[key])))
     template = environment().get_template("paper.md.j2")  # once, not for each of thousands of pages
-    return [
-        render_page(template, urls.paper_page(key), title=paper.title, paper=paper, links=links.get(key, []),
-                    related=related.top(key), needs=bib.needs(key), people=bib.people(key), **shared,
-                    notes=notes(data.notes[key]) if key in data.notes else None)
-        for key, paper in bib.papers.items()
-    ]
+    files = []
+    for key, paper in bib.papers.items():
+        src = urls.paper_page(key)
+        site = ctx.site_url.rstrip("/") + "/" + urls.page_url(src) if ctx.site_url else None
+        files.append(render_page(template, src, title=paper.title, meta={"citation": highwire(paper, site)}, paper=paper,
+                                 links=links.get(key, []), related=related.top(key), needs=bib.needs(key),
+                                 people=bib.people(key), downloads=urls.paper_downloads(key), **shared,
+                                 notes=notes(data.notes[key]) if key in data.notes else None))
+        files += download_files(urls.paper_downloads(key), bib, [key])
+    return files
 
 
 def describe(link: Backlink) -> str:

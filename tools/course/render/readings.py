@@ -1,5 +1,5 @@
 """The readings page: every paper once per view, by session (what to read for each class) and by topic,
-with client-side filters; and the downloads of the whole list and of each topic."""
+with client-side filters; and the downloads (BibTeX, RIS, CSL-JSON) of the whole list and of each topic."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from course.ground import urls
 from course.ground.layout import Layout
 from course.ground.words import day
 from course.render.env import GeneratedFile, SiteContext, environment, render_page
+from course.render.exports import coins, download_files
 from course.render.papers import paper_hrefs
 
-ALL_BIB = "readings/papers.bib"
+ALL = "readings/papers"  # the downloads of the whole list: .bib, .ris, .json
 OTHER = "Other"  # the group of papers without keywords
 OPEN_UP_TO = 3  # a group with more entries than this starts collapsed
 
@@ -29,8 +30,8 @@ def exists(data: CourseData) -> bool:
     return bool(data.bibliography and data.bibliography.papers)
 
 
-def topic_bib(slug: str) -> str:
-    return f"readings/topics/{slug}.bib"
+def topic_downloads(slug: str) -> str:
+    return f"readings/topics/{slug}"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Group:
     parts: tuple[tuple[str, tuple[Listed, ...]], ...]  # (heading or "", papers)
     meta: str = ""  # date, description
     topic: Topic | None = None
+    coins: bool = False  # its entries carry COinS (one view only, so that Zotero finds each paper once)
 
     @property
     def size(self) -> int:
@@ -102,10 +104,11 @@ def topic_groups(bib: Bibliography) -> list[Group]:
             home[min(topics, key=lambda s: (size[s], order[s]))].append(key)
         else:
             untagged.append(key)
-    groups = [Group(f"topic-{t.slug}", t.label, (("", tuple(Listed(k, True) for k in home[t.slug])),), t.description, t)
+    groups = [Group(f"topic-{t.slug}", t.label, (("", tuple(Listed(k, True) for k in home[t.slug])),), t.description, t, True)
               for t in bib.topics]
     if untagged:
-        groups.append(Group("topic--none", OTHER, (("", tuple(Listed(k, True) for k in untagged)),), "Papers without keywords"))
+        groups.append(Group("topic--none", OTHER, (("", tuple(Listed(k, True) for k in untagged)),), "Papers without keywords",
+                            coins=True))
     return groups
 
 
@@ -116,14 +119,16 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     hrefs = paper_hrefs(bib, urls.READINGS)
     macros = environment().get_template("_paper_macros.md.j2").module
     entries = {key: macros.entry(paper, hrefs[key], topic_chips=True) for key, paper in bib.papers.items()}
+    with_coins = {key: macros.entry(paper, hrefs[key], topic_chips=True, extra=coins(paper)) for key, paper in bib.papers.items()}
     years = sorted({int(p.year) for p in bib.papers.values() if p.year.isdigit()})
     types = sorted({p.type_label for p in bib.papers.values()})
     page = render_page(
         "readings.md.j2", urls.READINGS, title="Readings",
-        bib=bib, topics=topics, start=start, entries=entries, hrefs=hrefs, years=years, types=types,
-        sessions=session_groups(data), by_topic=topic_groups(bib),
-        all_bib=ALL_BIB, topic_bib={t.slug: topic_bib(t.slug) for t in topics},
+        bib=bib, topics=topics, start=start, entries=entries, with_coins=with_coins, hrefs=hrefs, years=years,
+        types=types, sessions=session_groups(data), by_topic=topic_groups(bib),
+        all=ALL, topic_downloads={t.slug: topic_downloads(t.slug) for t in topics},
     )
-    downloads = [GeneratedFile(ALL_BIB, bib.export(bib.keys()))]
-    downloads += [GeneratedFile(topic_bib(t.slug), bib.export(t.keys)) for t in topics]
+    downloads = download_files(ALL, bib, bib.keys())
+    for topic in topics:
+        downloads += download_files(topic_downloads(topic.slug), bib, topic.keys)
     return [page] + downloads
