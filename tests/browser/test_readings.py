@@ -152,3 +152,17 @@ def test_on_a_phone_the_page_is_a_third_of_its_old_height_with_every_paper_reach
         screenshot(page, "readings-phone")
     finally:
         context.close()
+
+
+def test_year_and_type_links_of_a_paper_page_filter_the_readings(watched, bib):
+    page = watched.page
+    watched.goto("papers/vaswani2017attention/")
+    page.locator(".cs-paper-year a").click()
+    page.wait_for_url("**/readings/?year=2017")
+    page.wait_for_function("document.querySelector('input[name=to]').value === '2017'")
+    assert shown(page) == slugs(bib, lambda p: p.year == "2017")
+    watched.goto("papers/vaswani2017attention/")
+    page.locator(".cs-paper-type a").click()
+    page.wait_for_url("**/readings/?type=conference-paper")
+    page.wait_for_function("document.querySelector('select[name=type]').value === 'Conference paper'")
+    assert shown(page) == slugs(bib, lambda p: p.type_label == "Conference paper")

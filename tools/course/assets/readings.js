@@ -84,11 +84,20 @@
       chooseTopic(chip.dataset.topic);
     });
 
-    // A link to a topic (from a paper's page) shows all its papers; a link to a session opens it.
+    // From a paper's page: #topic-x shows all the topic's papers, ?type=x and ?year=n the papers of that type
+    // or year (a query, not an anchor: the page has no such place); a link to a session opens it.
     var hash = decodeURIComponent(location.hash.slice(1));
     var stored = null;
     try { stored = sessionStorage.getItem("cs-readings-view"); } catch (e) { /* private mode */ }
-    if (hash.indexOf("topic-") === 0) {
+    var year = /[?&]year=(\d+)/.exec(location.search);
+    var type = /[?&]type=([a-z0-9-]+)/.exec(location.search);
+    if (year || type) {
+      if (year) form.elements.from.value = form.elements.to.value = year[1];
+      var option = type && form.querySelector("select[name=type] option[data-slug='" + type[1] + "']");
+      if (option) form.elements.type.value = option.value;
+      show(stored === "by-topic" ? "by-topic" : "by-session");
+      apply();
+    } else if (hash.indexOf("topic-") === 0) {
       show("by-topic");
       if (hash !== "topic--none") chooseTopic(hash.slice(6));
       else apply();

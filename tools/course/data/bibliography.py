@@ -150,5 +150,12 @@ def parse_bibliography(text: str, display: str, path: Path | None = None) -> tup
     """Parse and check BibTeX source; ``display`` names the file in problems."""
     source = read_bibtex(text, display)
     papers, problems = build_papers(source, display)
+    keys = {p.key for p in papers}
+    for paper in papers:
+        for key in paper.related:
+            if key not in keys:
+                problems.append(Problem(display, *(paper.related_at if paper.related_at[0] else (paper.line, 1)), (
+                    f"entry {paper.key!r} has related = {{{key}}}, but there is no entry with that key; "
+                    "fix the key or add the entry")))
     bibliography = Bibliography(path or Path(display), display, {p.key: p for p in papers}, source.strings, source.uses)
     return bibliography, sorted(source.problems + problems)

@@ -78,6 +78,9 @@ class Paper:
     topics: tuple[tuple[str, str], ...] = ()  # (slug, label) for each keyword: the readings page's topics
     keywords_line: int = 0  # where the keywords field is (problems with a topic point there), 0 if none
     keywords_col: int = 0
+    related: tuple[str, ...] = ()  # biblatex's related = {key, ...}: explicit links to other entries
+    related_type: str = ""  # biblatex's relatedtype ("reprintof", or a course's own: "extends"), lower case
+    related_at: tuple[int, int] = (0, 0)  # the line and column of the related field
 
     @cached_property
     def short_authors(self) -> str:
@@ -106,6 +109,11 @@ class Paper:
         if self.entry_type == "misc" and self.eprint:
             return "Preprint"
         return TYPE_LABELS.get(self.entry_type, self.entry_type.capitalize())
+
+    @property
+    def type_slug(self) -> str:
+        """"conference-paper": the readings page's type filter in a link (readings/#type-conference-paper)."""
+        return slug(self.type_label, "other")
 
     def author_list(self, limit: int | None = None) -> str:
         """All names, or the first ``limit`` and "et al." when there are more (or "and others")."""
@@ -206,6 +214,8 @@ def _paper(entry: BibEntry, display: str, problems: list[Problem]) -> Paper:
         crossref=entry.parent, edited=edited,
         slug=entry.slug, topics=tuple((slug(k, "topic"), k) for k in keywords),
         keywords_line=keywords_line, keywords_col=keywords_col,
+        related=tuple(k.strip() for k in _LIST_SEPARATOR.split(get("related", "")) if k.strip()),
+        related_type=to_text(get("relatedtype", "")).lower(), related_at=_field_position(entry, "related"),
     )
 
 

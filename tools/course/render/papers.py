@@ -17,6 +17,7 @@ from course.ground import urls
 from course.ground.layout import Layout
 from course.ground.words import day
 from course.link.backlinks import Backlink, backlinks
+from course.link.related import relations
 from course.render.env import GeneratedFile, Rendered, SiteContext, environment, render_page, strip_front_matter
 from course.render.exports import download_files, highwire
 
@@ -36,6 +37,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     bib = data.bibliography
     links = backlinks(data, ctx.hand_written)
     related = Related(bib, RELATED)
+    typed = relations(bib)
     page = urls.paper_page("x")  # links from every paper page are alike
     hrefs = paper_hrefs(bib, page)
     paper_macros = environment().get_template("_paper_macros.md.j2").module
@@ -50,6 +52,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
         site = ctx.site_url.rstrip("/") + "/" + urls.page_url(src) if ctx.site_url else None
         files.append(render_page(template, src, title=paper.title, meta={"citation": highwire(paper, site)}, paper=paper,
                                  links=links.get(key, []), related=related.top(key), needs=bib.needs(key),
+                                 typed=[(bib[r.key], r.words) for r in typed.get(key, ())],
                                  people=bib.people(key), downloads=urls.paper_downloads(key), **shared,
                                  notes=notes(data.notes[key]) if key in data.notes else None))
         files += download_files(urls.paper_downloads(key), bib, [key])

@@ -121,7 +121,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     entries = {key: macros.entry(paper, hrefs[key], topic_chips=True) for key, paper in bib.papers.items()}
     with_coins = {key: macros.entry(paper, hrefs[key], topic_chips=True, extra=coins(paper)) for key, paper in bib.papers.items()}
     years = sorted({int(p.year) for p in bib.papers.values() if p.year.isdigit()})
-    types = sorted({p.type_label for p in bib.papers.values()})
+    types = sorted({(p.type_label, p.type_slug) for p in bib.papers.values()})
     page = render_page(
         "readings.md.j2", urls.READINGS, title="Readings",
         bib=bib, topics=topics, start=start, entries=entries, with_coins=with_coins, hrefs=hrefs, years=years,
