@@ -219,3 +219,11 @@ def test_citations_in_a_hand_written_page_make_backlinks(hostile_site):
     olsson = soup(hostile_site, urls.paper_page("olsson2022context"))
     assert ("Cited on the page \u201cReading guide\u201d", "../../guide/#cite-olsson2022context") in backlinks(olsson)
     assert guide.find(id="cite-olsson2022context") is not None
+
+
+def test_search_indexes_each_paper_on_its_own_page_not_again_in_the_readings_lists(built_site):
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    readings = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("readings/"))
+    assert "papers" in readings  # the page itself is found
+    assert "Attention Is All You Need" not in readings  # its two views list every paper: the paper pages have them
+    assert any("Attention Is All You Need" in d["title"] for d in index["docs"] if d["location"].startswith("papers/"))
