@@ -41,6 +41,11 @@ def copy_course(dest: Path, *, notebooks: bool = True) -> Path:
     schedule = dest / "readings" / "schedule.yml"
     schedule.write_text(re.sub(r"(?m)^\s+notebook: *([\w-]+) *\n", lambda m: m.group(0) if m.group(1) in present else "",
                                schedule.read_text(encoding="utf-8")), encoding="utf-8")
+    assignments = dest / "readings" / "assignments.yml"  # assignments name notebooks too: keep those that are there
+    if assignments.exists():
+        assignments.write_text(re.sub(r"(?m)^(\s+notebooks: )\[(.*)\] *$", lambda m: m.group(1) + "[" + ", ".join(
+            n for n in (x.strip() for x in m.group(2).split(",")) if n in present) + "]",
+            assignments.read_text(encoding="utf-8")), encoding="utf-8")
     return dest
 
 

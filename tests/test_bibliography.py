@@ -168,8 +168,6 @@ ERRORS = [
      "papers.bib:2:3: field 'title' of 'a': the value ends before 'note = {A, B}'; is a comma missing after it?"),
     ("@misc{a,\n  title = {x},\n  crossref = {nope},\n  author = {A, B}, year = 2020}\n",
      "papers.bib:3:3: 'a' has crossref = {nope}, but there is no entry with that key; fix the key or add the entry"),
-    ("@misc{a, title = {x}, year = 2020}\n",
-     "papers.bib:1:1: entry 'a' has no author or editor; add author = {Last, First and Last, First}"),
     ("\n\n    @misc{a, title = {x}, author = {A, B}}\n",
      "papers.bib:3:5: entry 'a' has no year; add year = {YYYY}"),
     ("@misc{a, title = {{}}, author = {A, B}, year = 2020}\n",

@@ -63,12 +63,12 @@ def test_paper_page_content(built_site):
     assert citation.startswith("Catherine Olsson, Nelson Elhage, Neel Nanda,") and "et al. (2022)." in citation
     assert [a.get_text() for a in page.select(".cs-paper-links a")] == ["arXiv", "PDF", "URL"]
     assert page.select_one(".cs-link--arxiv")["href"] == "https://arxiv.org/abs/2209.11895"
-    assert [a.get_text() for a in page.select(".cs-paper-topics a")] == ["interpretability", "circuits", "induction-heads"]
+    assert [a.get_text() for a in page.select(".cs-paper-topics a")] == ["Interpretability", "Circuits", "Induction heads"]
     assert page.select_one(".cs-paper-topics a")["href"] == "../../readings/#topic-interpretability"
     assert "Induction heads" in page.select_one(".cs-abstract").get_text()
     related = [a["href"] for a in page.select(".cs-related a")]
     assert related[0] == "../elhage2021mathematical/" and 1 < len(related) <= 5
-    assert page.select_one(".cs-related li .cs-shared").get_text() == "(shared: interpretability, circuits, induction-heads)"
+    assert page.select_one(".cs-related li .cs-shared").get_text() == "(shared: Interpretability, Circuits, Induction heads)"
     bibtex = page.select_one("pre#bibtex-olsson2022context").get_text()
     assert bibtex.startswith("@article{olsson2022context,") and bibtex.rstrip().endswith("}")
     assert page.select_one('button[data-copy-target="bibtex-olsson2022context"]') is not None
@@ -88,30 +88,61 @@ def test_notes_are_appended_as_a_section(built_site):
     assert "scaled dot-product attention" in page.select("article p")[-1].get_text()
 
 
+def full_entries(view) -> list[str]:
+    return [li["data-key"] for li in view.select(".cs-entry:not(.cs-entry--ref)")]
+
+
 def test_readings_page(built_site, data):
     page = soup(built_site, urls.READINGS)
     bib = data.bibliography
-    start = [a["href"] for a in page.select(".cs-start-list .cs-entry-title")]
+    start = [a["href"] for a in page.select(".cs-start-list a")]
     assert start == [f"../papers/{urls.paper_slug(i.key)}/" for i in data.course.materials.items]
-    assert page.select_one(".cs-start-list .cs-badge").get_text() == "Start here"
-    listed = {a["href"] for a in page.select(".cs-topic-block .cs-entry-title")}
-    assert listed == {f"../papers/{p.slug}/" for p in bib.papers.values()}
-    for topic in bib.topics:
-        block = page.select_one(f'.cs-topic-block[data-topic="{topic.slug}"]')
-        assert page.find(id=f"topic-{topic.slug}").name == "h2"
-        assert [a["href"] for a in block.select(".cs-entry-title")] == [f"../papers/{urls.paper_slug(k)}/" for k in topic.keys]
-        assert all(topic.slug in li["data-topics"].split() for li in block.select(".cs-entry"))
-    chips = page.select(".cs-topic-filter .cs-topic-chip")
-    assert [c["href"] for c in chips] == [f"#topic-{t.slug}" for t in bib.topics]  # links without JavaScript
-    entry = page.select_one('.cs-topic-block[data-topic="attention"] .cs-entry a[href="../papers/vaswani2017attention/"]').parent.parent
+    for view in (page.find(id="by-session"), page.find(id="by-topic")):  # every paper once per view
+        assert sorted(full_entries(view)) == sorted(p.slug for p in bib.papers.values())
+    entry = page.select_one('#by-topic .cs-entry[data-key="vaswani2017attention"]')
     assert entry.select_one(".cs-entry-authors").get_text() == "Ashish Vaswani, Noam Shazeer, Niki Parmar, et al."
     assert entry.select_one(".cs-entry-year").get_text() == "2017"
     assert entry.select_one(".cs-entry-venue").get_text() == "Advances in Neural Information Processing Systems"
+    assert entry.select_one(".cs-entry-type").get_text() == entry["data-type"] == "Conference paper"
+    assert [a.get_text() for a in entry.select(".cs-topic")] == ["Attention", "Transformers", "Architectures"]
+    assert [a["href"] for a in entry.select(".cs-topic")] == ["#topic-attention", "#topic-transformers", "#topic-architectures"]
     assert [a.get_text() for a in entry.select(".cs-link")] == ["arXiv", "PDF"]
     targets = {b["data-copy-target"] for b in page.select("button.cs-copy")}
     assert targets == {f"bibtex-{p.slug}" for p in bib.papers.values()}
     assert all(page.find("pre", id=t) for t in targets)
     assert page.select_one(".cs-bibtex-store").has_attr("data-search-exclude")
+
+
+def test_readings_by_session_follows_the_course(built_site, data):
+    view = soup(built_site, urls.READINGS).find(id="by-session")
+    with_readings = [s for s in data.sessions if s.entry.readings or s.entry.further_reading]
+    groups = view.select("details.cs-group")
+    assert [g["id"] for g in groups] == [f"session-{s.id}" for s in with_readings] + ["session--none"]
+    first = groups[0]  # Introduction: required, then further reading
+    assert first.select_one(".cs-group-title").get_text() == "1. Introduction: why decode GPT?"
+    assert [p.get_text() for p in first.select(".cs-label")] == ["Required", "Further reading"]
+    lists = first.select(".cs-entries")
+    assert [li["data-key"] for li in lists[0].select(".cs-entry")] == list(with_readings[0].entry.readings)
+    assert [li["data-key"] for li in lists[1].select(".cs-entry")] == list(with_readings[0].entry.further_reading)
+    # Read again in session 2: a line that points back to session 1, not the entry again.
+    again = groups[1].select_one('.cs-entry--ref[data-key="sanderson2017neural"]')
+    assert again.select_one("a[href='#session-introduction']").get_text() == "session 1"
+    assert all(g.has_attr("open") == (len(g.select(".cs-entry")) <= 3) for g in groups)  # long groups start closed
+
+
+def test_readings_by_topic_uses_the_vocabulary(built_site, data):
+    view = soup(built_site, urls.READINGS).find(id="by-topic")
+    bib = data.bibliography
+    groups = view.select("details.cs-group")
+    assert [g["id"] for g in groups] == [f"topic-{t.slug}" for t in bib.topics]
+    assert bib.topics[0].slug == "background"  # the vocabulary's order
+    patching = view.find(id="topic-activation-patching")
+    assert patching.select_one(".cs-group-title").get_text() == "Activation patching"
+    assert patching.select_one(".cs-topic-meta").get_text(" ", strip=True).startswith(
+        "Causal interventions that swap activations between runs to locate behaviour. 7 papers in all")
+    # Each paper under its most specific topic: the induction heads paper is not under "Attention".
+    assert view.select_one('#topic-induction-heads .cs-entry[data-key="olsson2022context"]')
+    assert not view.select('#topic-interpretability .cs-entry[data-key="olsson2022context"]')
 
 
 def test_bibtex_downloads(built_site, data):
@@ -123,7 +154,7 @@ def test_bibtex_downloads(built_site, data):
     parsed, problems = load_bibliography(built_site / "readings/topics/attention.bib", "attention.bib")
     assert problems == [] and set(parsed.keys()) == set(next(t for t in data.bibliography.topics if t.slug == "attention").keys)
     page = soup(built_site, urls.READINGS)
-    assert page.select_one('.cs-topic-block[data-topic="attention"] a[download]')["href"] == "topics/attention.bib"
+    assert page.select_one('#topic-attention a[download]')["href"] == "topics/attention.bib"
 
 
 def test_search_finds_papers_by_author_title_and_topic(built_site):
@@ -156,6 +187,7 @@ def hostile_site(tmp_path_factory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("hostile") / "course")
     with (project / "papers.bib").open("a", encoding="utf-8") as bib:
         bib.write(HOSTILE)
+    (project / "readings" / "topics.yml").unlink()  # no vocabulary: the hostile keywords are the topics' names
     (project / "content" / "guide.md").write_text(GUIDE, encoding="utf-8")
     return build_site(project)
 
@@ -187,3 +219,11 @@ def test_citations_in_a_hand_written_page_make_backlinks(hostile_site):
     olsson = soup(hostile_site, urls.paper_page("olsson2022context"))
     assert ("Cited on the page \u201cReading guide\u201d", "../../guide/#cite-olsson2022context") in backlinks(olsson)
     assert guide.find(id="cite-olsson2022context") is not None
+
+
+def test_search_indexes_each_paper_on_its_own_page_not_again_in_the_readings_lists(built_site):
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    readings = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("readings/"))
+    assert "papers" in readings  # the page itself is found
+    assert "Attention Is All You Need" not in readings  # its two views list every paper: the paper pages have them
+    assert any("Attention Is All You Need" in d["title"] for d in index["docs"] if d["location"].startswith("papers/"))

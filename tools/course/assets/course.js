@@ -220,66 +220,6 @@
     });
   }
 
-  /* Knowledge base: the readings page's topic chips filter the list: without JavaScript they are plain
- * links to each topic's section, with it they toggle which topics are shown. (Its copy-BibTeX buttons
- * are the copy buttons above.) */
-
-  function topicFilter(root) {
-    var nav = unbound(root, ".cs-topic-filter");
-    if (!nav) return;
-    var selected = [];
-    var chips = Array.prototype.slice.call(nav.querySelectorAll(".cs-topic-chip"));
-    var status = nav.querySelector(".cs-filter-status");
-
-    function isOn(topic) { return selected.indexOf(topic) >= 0; }
-
-    function apply() {
-      var any = selected.length > 0;
-      chips.forEach(function (chip) {
-        chip.setAttribute("aria-pressed", isOn(chip.getAttribute("data-topic")) ? "true" : "false");
-      });
-      root.querySelectorAll(".cs-topic-block, .cs-topic-heading").forEach(function (el) {
-        el.hidden = any && !isOn(el.getAttribute("data-topic"));
-      });
-      var start = 0;
-      root.querySelectorAll(".cs-start-list .cs-entry").forEach(function (entry) {
-        var topics = (entry.getAttribute("data-topics") || "").split(" ").filter(Boolean);
-        entry.hidden = any && !(topics.length ? topics : ["-none"]).some(isOn);
-        if (!entry.hidden) start += 1;
-      });
-      var block = root.querySelector(".cs-start-block");
-      var heading = root.querySelector("#start-here");
-      if (block) block.hidden = start === 0;
-      if (heading) heading.hidden = start === 0;
-      var papers = {};
-      root.querySelectorAll(".cs-topic-block:not([hidden]) .cs-entry-title").forEach(function (a) {
-        papers[a.getAttribute("href")] = true;
-      });
-      status.hidden = !any;
-      status.querySelector(".cs-filter-text").textContent = any
-        ? "Showing " + Object.keys(papers).length + " papers in " + chips.filter(function (c) {
-            return isOn(c.getAttribute("data-topic"));
-          }).map(function (c) { return c.firstChild.textContent.trim(); }).join(", ") + "."
-        : "";
-    }
-
-    chips.forEach(function (chip) {
-      chip.setAttribute("role", "button");
-      chip.addEventListener("click", function (event) {
-        event.preventDefault();
-        event.stopPropagation();  // not a navigation: keep Material's instant loading out of it
-        var topic = chip.getAttribute("data-topic");
-        if (isOn(topic)) selected.splice(selected.indexOf(topic), 1); else selected.push(topic);
-        apply();
-      });
-    });
-    nav.querySelector(".cs-filter-clear").addEventListener("click", function () {
-      selected = [];
-      apply();
-    });
-    apply();
-  }
-
   /* Each page (navigation.instant swaps pages without reloading): every behaviour on its content. */
   function onPage() {
     var root = document.querySelector(".md-content") || document.body;
@@ -290,7 +230,6 @@
     copyButtons(root);
     signupFilter(root);
     closeSignups(root);
-    topicFilter(root);
   }
 
   if (typeof document$ !== "undefined" && document$.subscribe) {

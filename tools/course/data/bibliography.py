@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from course.data.authors import Author, author_slug, index_authors, named
 from course.data.papers import Paper, build_papers
 from course.ground.bibtex_source import read_bibtex
 from course.ground.errors import Problem
@@ -24,8 +25,9 @@ MAX_BYTES = 20 * 2**20  # a bibliography may be a whole Zotero library: 5,000 en
 @dataclass(frozen=True)
 class Topic:
     slug: str  # for anchors and file names: "induction-heads"
-    label: str  # as written in the keywords field
+    label: str  # the vocabulary's name, else as written in the keywords field
     keys: tuple[str, ...]  # newest first
+    description: str = ""  # one line, from the vocabulary
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Bibliography:
     papers: dict[str, Paper] = field(default_factory=dict)
     strings: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # name -> (raw block, names it uses)
     uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # paper key -> @string names its fields use
+    vocabulary: dict[str, tuple[str, str]] = field(default_factory=dict)  # topic slug -> (name, description), in order
 
     def __contains__(self, key: str) -> bool:
         return key in self.papers
@@ -50,17 +53,28 @@ class Bibliography:
 
     @cached_property
     def topics(self) -> tuple[Topic, ...]:
-        """Every keyword used, alphabetically; a topic's papers newest first."""
+        """Every keyword used, in the vocabulary's order (else alphabetically); a topic's papers newest first."""
         labels: dict[str, str] = {}
         members: dict[str, dict[str, None]] = {}
         for paper in self.papers.values():
             for slug, keyword in paper.topics:
                 labels.setdefault(slug, keyword)
                 members.setdefault(slug, {})[paper.key] = None
+        order = {slug: i for i, slug in enumerate(self.vocabulary)}
         return tuple(
-            Topic(slug, labels[slug], tuple(sorted(members[slug], key=self.newest_first)))
-            for slug in sorted(labels, key=lambda s: (labels[s].lower(), s))
+            Topic(slug, labels[slug], tuple(sorted(members[slug], key=self.newest_first)),
+                  self.vocabulary.get(slug, ("", ""))[1])
+            for slug in sorted(labels, key=lambda s: (order.get(s, len(order)), labels[s].lower(), s))
         )
+
+    @cached_property
+    def authors(self) -> dict[str, Author]:
+        """Every author (or editor of a paper without authors), by slug, in index order."""
+        return index_authors(self.papers, self.newest_first)
+
+    def people(self, key: str) -> tuple[tuple[str, str], ...]:
+        """(name, author slug) for each person of the paper ``key``, in the paper's order."""
+        return tuple((person.display, author_slug(person)) for person in named(self.papers[key]))
 
     def newest_first(self, key: str) -> tuple:
         """Sort key: newest year first, then by label."""
@@ -136,5 +150,12 @@ def parse_bibliography(text: str, display: str, path: Path | None = None) -> tup
     """Parse and check BibTeX source; ``display`` names the file in problems."""
     source = read_bibtex(text, display)
     papers, problems = build_papers(source, display)
+    keys = {p.key for p in papers}
+    for paper in papers:
+        for key in paper.related:
+            if key not in keys:
+                problems.append(Problem(display, *(paper.related_at if paper.related_at[0] else (paper.line, 1)), (
+                    f"entry {paper.key!r} has related = {{{key}}}, but there is no entry with that key; "
+                    "fix the key or add the entry")))
     bibliography = Bibliography(path or Path(display), display, {p.key: p for p in papers}, source.strings, source.uses)
     return bibliography, sorted(source.problems + problems)

@@ -22,6 +22,7 @@ from course.data.podcasts import Episode, Podcast, PodcastFile
 from course.data.schedule import ScheduleFile, Session, SessionEntry
 from course.data.signup_board import Presentations, read_presentations
 from course.data.talks import Series, Talk, TalkSeriesFile
+from course.data.topics import TopicsFile, apply_vocabulary
 from course.data.validate import validate
 from course.ground.errors import CourseDataError, Problem
 from course.ground.layout import TERM_ID, Layout
@@ -153,9 +154,13 @@ def _load_term(layout: Layout, *, check_notebooks: bool, archived: bool = False,
     assignments_file, assignments_doc = reader.model(layout.assignments_file(), AssignmentsFile, required=False)
     series_files = [reader.model(path, TalkSeriesFile) for path in layout.talk_files()]
     podcast_files = [reader.model(path, PodcastFile) for path in layout.podcast_files()]
-    if not archived:
+    if not archived:  # an archived term shares the current term's bibliography (and its vocabulary)
         bibliography, bib_problems = load_bibliography(layout.bib_file(), layout.show(layout.bib_file()), layout.root)
         reader.problems.extend(bib_problems)
+        topics, topics_doc = reader.model(layout.topics_file(), TopicsFile, required=False)
+        if topics is not None and bibliography is not None:
+            bibliography, problems = apply_vocabulary(bibliography, topics, topics_doc)
+            reader.problems.extend(problems)
 
     notebook_names = layout.notebook_names() if check_notebooks else None
     sessions: list[Session] = []

@@ -3,30 +3,22 @@
 ``build_papers`` turns the resolved entries of ``course.ground.bibtex_source``
 into ``Paper`` records: LaTeX decoded in displayed fields only, names split into
 people, links kept only when they pass the scheme allow-list, and every entry
-without a title, author/editor or year reported at its line.
+without a title or year reported at its line (an entry without author or editor is
+valid, as in biblatex: its label names the organisation or the title instead).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from course.data.fields import check_url
-from course.ground.bibtex_source import MONTHS, BibEntry, BibSource
+from course.data.bib_fields import (DOI, DOI_PREFIX, LIST_SEPARATOR, arxiv_id, date_parts, field_position, http_link,
+                                    month_name, same_link, title_with_subtitle)
+from course.ground.bibtex_source import BibEntry, BibSource
 from course.ground.errors import Problem
 from course.ground.latex import Person, parse_names, to_text
 from course.ground.words import slug
 
-_SCHEME_WWW = re.compile(r"^https?://(www\.)?")
-_MONTH_NAMES = {**{name[:3].lower(): name for name in MONTHS}, **{name.lower(): name for name in MONTHS}, "sept": "September"}
-ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
-DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
-_ARXIV_IN_TEXT = re.compile(r"arxiv(?:\.org/(?:abs|pdf)/|:\s*)([^\s/]+/\d{7}|\d{4}\.\d{4,5})(v\d+)?", re.I)
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
-_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
-_ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.I)
-_WEB_LINK = re.compile(r"^https?://[^/?#\s]", re.I)
 
 
 TYPE_LABELS = {
@@ -35,6 +27,12 @@ TYPE_LABELS = {
     "mastersthesis": "Master's thesis", "thesis": "Thesis", "techreport": "Technical report", "report": "Report",
     "proceedings": "Proceedings", "online": "Web page", "software": "Software", "unpublished": "Unpublished",
     "misc": "Other", "manual": "Manual", "booklet": "Booklet", "dataset": "Dataset",
+    # biblatex's own types
+    "mvbook": "Book", "bookinbook": "Book", "collection": "Collection", "mvcollection": "Collection",
+    "mvproceedings": "Proceedings", "reference": "Reference work", "mvreference": "Reference work",
+    "inreference": "Encyclopedia entry", "periodical": "Periodical", "suppbook": "Supplement",
+    "suppcollection": "Supplement", "suppperiodical": "Supplement", "patent": "Patent", "review": "Review",
+    "set": "Set of entries", "letter": "Letter", "standard": "Standard", "www": "Web page", "electronic": "Web page",
 }
 
 
@@ -76,6 +74,14 @@ class Paper:
     edited: bool = False  # the people are editors (no author field)
     slug: str = ""  # the page's URL segment (urls.paper_slug)
     topics: tuple[tuple[str, str], ...] = ()  # (slug, label) for each keyword: the readings page's topics
+    keywords_line: int = 0  # where the keywords field is (problems with a topic point there), 0 if none
+    keywords_col: int = 0
+    related: tuple[str, ...] = ()  # biblatex's related = {key, ...}: explicit links to other entries
+    related_type: str = ""  # biblatex's relatedtype ("reprintof", or a course's own: "extends"), lower case
+    related_at: tuple[int, int] = (0, 0)  # the line and column of the related field
+    members: tuple[str, ...] = ()  # a biblatex @set's entryset
+    nameless: str = ""  # the label's name when there is no author or editor ("CMS", "The Chicago Manual of Style")
+    organization: str | None = None
 
     @cached_property
     def short_authors(self) -> str:
@@ -83,7 +89,7 @@ class Paper:
         named = [p for p in self.people if not p.others]
         more = len(named) < len(self.people)  # "and others"
         if not named:
-            return "Anon."
+            return self.nameless or "Anon."
         if len(named) == 1 and not more:
             return named[0].surname
         if len(named) == 2 and not more:
@@ -104,6 +110,11 @@ class Paper:
         if self.entry_type == "misc" and self.eprint:
             return "Preprint"
         return TYPE_LABELS.get(self.entry_type, self.entry_type.capitalize())
+
+    @property
+    def type_slug(self) -> str:
+        """"conference-paper": the readings page's type filter in a link (readings/#type-conference-paper)."""
+        return slug(self.type_label, "other")
 
     def author_list(self, limit: int | None = None) -> str:
         """All names, or the first ``limit`` and "et al." when there are more (or "and others")."""
@@ -127,14 +138,14 @@ class Paper:
             links.append(("PDF", self.pdf))
         if self.doi:
             links.append(("DOI", f"https://doi.org/{self.doi}"))
-        if self.url and not _same_link(self.url, [u for _, u in links]):
+        if self.url and not same_link(self.url, [u for _, u in links]):
             links.append(("URL", self.url))
         return tuple(links)
 
     @property
     def citation(self) -> Reference:
         """The pieces of the formatted reference (templates set the venue in italics)."""
-        who = self.author_list() if any(name != "et al." for name in self.authors) else ""
+        who = self.author_list() if any(name != "et al." for name in self.authors) else (self.organization or "")
         facts = dict(self.details)
         details = [f"vol. {facts['volume']}" if "volume" in facts else "", f"no. {facts['number']}" if "number" in facts else "",
                    f"pp. {facts['pages']}" if "pages" in facts else "",
@@ -149,23 +160,10 @@ class Paper:
         )
 
 
-def _same_link(url: str, others: list[str]) -> bool:
-    """Whether ``url`` only repeats one of ``others`` (the arXiv page, the DOI resolver, the same address)."""
-    mine = _bare(url)
-    for other in others:
-        if mine == _bare(other) or any(site in mine and site in other for site in ("arxiv.org/", "doi.org/")):
-            return True
-    return False
-
-
-def _bare(link: str) -> str:
-    return _SCHEME_WWW.sub("", link.lower()).rstrip("/")
-
-
 def build_papers(source: BibSource, display: str) -> tuple[list[Paper], list[Problem]]:
     """A ``Paper`` for each entry, in file order, and the problems of entries that lack what a reference needs."""
     problems: list[Problem] = []
-    papers = _disambiguate([_paper(entry, display, problems) for entry in source.entries])
+    papers = _disambiguate(_sets([_paper(entry, display, problems) for entry in source.entries], display, problems))
     return papers, problems
 
 
@@ -173,68 +171,71 @@ def _paper(entry: BibEntry, display: str, problems: list[Problem]) -> Paper:
     line = entry.line
     get = {name: value for name, (value, _) in entry.fields.items()}.get
     authors, editors = parse_names(get("author", "")), parse_names(get("editor", ""))
-    title = to_text(get("title", ""))
-    year = to_text(get("year", "")) or to_text(get("date", ""))[:4]
-    if not title:
+    title = title_with_subtitle(get)
+    year, month = date_parts(get)
+    # biblatex's @set has no data of its own: its members' come in build_papers
+    members = tuple(k for k in LIST_SEPARATOR.split(get("entryset", "").strip()) if k) if entry.entry_type == "set" else ()
+    if not title and not members:
         problems.append(Problem(display, line, entry.col, f"entry {entry.key!r} has no title; add title = {{...}}"))
-    if not authors and not editors:
-        problems.append(Problem(display, line, entry.col, f"entry {entry.key!r} has no author or editor; add author = {{Last, First and Last, First}}"))
-    if not year:
+    if not year and not members:
         problems.append(Problem(display, line, entry.col, f"entry {entry.key!r} has no year; add year = {{YYYY}}"))
     entry_type = entry.entry_type
-    venue = next((get(n) for n in ("journal", "journaltitle", "booktitle", "howpublished", "publisher", "school",
-                                   "institution", "organization") if get(n)), None)
+    venue_field = next((n for n in ("journal", "journaltitle", "booktitle", "howpublished", "publisher", "school",
+                                    "institution", "organization") if get(n)), None)
+    venue = title_with_subtitle(get, venue_field) if venue_field else None
     people = authors or editors
     edited = not authors and bool(editors)
-    arxiv = _arxiv(get)
-    url = _http(get("url"))
-    pdf = _http(get("pdf")) or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else None)
-    doi = _DOI_PREFIX.sub("", (get("doi") or "").strip())
+    arxiv = arxiv_id(get)
+    url = http_link(get("url"))
+    pdf = http_link(get("pdf")) or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else None)
+    doi = DOI_PREFIX.sub("", (get("doi") or "").strip())
     details = tuple((name, to_text(get(name))) for name in ("volume", "number", "pages", "publisher") if get(name))
-    month = _month(to_text(get("month", "")))
-    keywords = tuple(dict.fromkeys(k for k in _LIST_SEPARATOR.split(to_text(get("keywords", ""))) if k))
+    keywords = tuple(dict.fromkeys(k for k in LIST_SEPARATOR.split(to_text(get("keywords", ""))) if k))
+    keywords_line, keywords_col = field_position(entry, "keywords")
+    # Without author or editor (a manual, a web site, a periodical: biblatex allows it), the label names
+    # what biblatex would: the label field, the organisation, the short title, the title.
+    organization = to_text(get("organization") or get("institution") or "") or None
+    nameless = to_text(get("label", "")) or organization or to_text(get("shorttitle", "")) or _shortened(title)
     return Paper(
-        key=entry.key, entry_type=entry_type, title=title or entry.key,
-        authors=tuple(p.display for p in people), year=year, venue=to_text(venue) if venue else None,
+        key=entry.key, entry_type=entry_type, title=title or ("" if members else entry.key),
+        authors=tuple(p.display for p in people), year=year, venue=venue or None,
         url=url, doi=doi if DOI.match(doi) else None, eprint=arxiv,
         abstract=to_text(get("abstract")) if get("abstract") else None, keywords=keywords,
         raw=entry.raw, line=line, people=people, editors=editors, month=month, pdf=pdf,
         note=to_text(get("note")) if get("note") else None, details=details,
         crossref=entry.parent, edited=edited,
         slug=entry.slug, topics=tuple((slug(k, "topic"), k) for k in keywords),
+        keywords_line=keywords_line, keywords_col=keywords_col,
+        related=tuple(k.strip() for k in LIST_SEPARATOR.split(get("related", "")) if k.strip()),
+        related_type=to_text(get("relatedtype", "")).lower(), related_at=field_position(entry, "related"),
+        members=members, nameless=nameless, organization=organization,
     )
 
 
-def _arxiv(get) -> str | None:
-    eprint = (get("eprint") or "").strip()
-    kind = (get("archiveprefix") or get("eprinttype") or "arxiv").strip().lower()
-    if kind == "arxiv" and eprint:
-        eprint = _ARXIV_PREFIX.sub("", eprint)
-        return eprint if ARXIV_ID.match(eprint) else None
-    for name in ("journal", "url", "note", "howpublished"):  # Google Scholar: journal = {arXiv preprint arXiv:1706.03762}
-        match = _ARXIV_IN_TEXT.search(get(name) or "")
-        if match and ARXIV_ID.match(match.group(1) + (match.group(2) or "")):
-            return match.group(1) + (match.group(2) or "")
-    return None
+def _shortened(title: str, limit: int = 40) -> str:
+    """A title as a label: whole if short, else its first words and an ellipsis."""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(",:;") + "\u2026"
 
 
-def _http(value: str | None) -> str | None:
-    """A link from the .bib, kept only when it is a valid http(s) link."""
-    if not value:
-        return None
-    value = value.strip().replace("\\_", "_").replace("\\%", "%").replace("\\&", "&").replace("\\#", "#")
-    try:
-        check_url(value)
-    except ValueError:
-        return None
-    return value if _WEB_LINK.match(value) else None
-
-
-def _month(value: str) -> str | None:
-    """"jan", "Jan.", "1" and "January" all mean January; other text is kept as written."""
-    if value.isdigit() and 1 <= int(value) <= 12:
-        return MONTHS[int(value) - 1]
-    return _MONTH_NAMES.get(value.lower().rstrip("."), value) or None
+def _sets(papers: list[Paper], display: str, problems: list[Problem]) -> list[Paper]:
+    """biblatex's @set entries take their members' titles, and the first member's people and year."""
+    by_key = {p.key: p for p in papers}
+    for i, paper in enumerate(papers):
+        if not paper.members:
+            continue
+        found = [by_key[k] for k in paper.members if k in by_key and k != paper.key]
+        for key in paper.members:
+            if key not in by_key:
+                problems.append(Problem(display, paper.line, 1, f"entry {paper.key!r} has entryset = {{{key}}}, but there "
+                                                                 "is no entry with that key; fix the key or add the entry"))
+        first = found[0] if found else None
+        papers[i] = replace(paper, title=paper.title or "; ".join(m.title for m in found) or paper.key,
+                            year=paper.year or (first.year if first else ""),
+                            people=paper.people or (first.people if first else ()),
+                            authors=paper.authors or (first.authors if first else ()))
+    return papers
 
 
 def _disambiguate(papers: list[Paper]) -> list[Paper]:

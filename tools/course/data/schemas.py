@@ -19,6 +19,7 @@ from course.data.podcasts import PodcastFile
 from course.data.presentations import PresentationsFile
 from course.data.schedule import ScheduleFile
 from course.data.talks import TalkSeriesFile
+from course.data.topics import TopicsFile
 
 # schema name -> (model, the data files (relative to the data dir) it describes)
 SCHEMAS: dict[str, tuple[type, str]] = {
@@ -29,6 +30,7 @@ SCHEMAS: dict[str, tuple[type, str]] = {
     "talks": (TalkSeriesFile, "talks/*.yml"),
     "podcasts": (PodcastFile, "podcasts/*.yml"),
     "presentations": (PresentationsFile, "presentations.yml"),
+    "topics": (TopicsFile, "topics.yml"),
 }
 
 

@@ -16,19 +16,20 @@ from dataclasses import dataclass, field
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, String
 
+from course.ground.bibtex_values import closing as _closing, one_group as _one_group
 from course.ground.errors import Problem
 from course.ground.urls import paper_slug
 
 MONTHS = tuple("January February March April May June July August September October November December".split())
 _MONTH_MACROS = {name[:3].lower(): name for name in MONTHS}
 _TOKEN = re.compile(r"[^\s#{}\",=]+")
-_BRACE = re.compile(r"[{}]")
 MAX_KEY = 120  # characters: a key is a file name (papers/<key>/index.html), and file names stop at 255 bytes
 MAX_VALUE = 100_000  # characters of one value with its macros expanded (an abstract is a few thousand)
 MAX_EXPANSION = 10_000_000  # characters all macro uses of a file may add
 # Fields a crossref child never takes from its parent (biblatex's defaults); the parent's
 # title becomes the child's booktitle instead.
-_NOT_INHERITED = {"crossref", "xref", "ids", "title", "subtitle", "titleaddon", "shorttitle", "sortkey"}
+_NOT_INHERITED = {"crossref", "xref", "ids", "title", "subtitle", "titleaddon", "shorttitle", "sortkey", "related",
+                  "relatedtype", "relatedstring", "relatedoptions", "entryset", "label", "shorthand"}
 
 
 @dataclass(frozen=True)
@@ -242,37 +243,6 @@ class _BibReader:
         self.problem(line, f"undefined @string macro {token!r} in {where}; define it with "
                            f"@string{{{token} = {{...}}}} or put the value in braces")
         return ""
-
-
-def _one_group(value: str) -> bool:
-    """Whether ``value`` is one ``{...}`` group: its first brace closes at its end."""
-    if value[:1] != "{" or value[-1:] != "}":
-        return False
-    if value.count("{") == 1 or ("#" not in value and "=" not in value):
-        return True  # a second group needs "#" before it; "} name =" is a missing comma
-    depth = 0
-    for match in _BRACE.finditer(value):
-        depth += 1 if match.group(0) == "{" else -1
-        if depth == 0:
-            return match.end() == len(value)
-    return False
-
-
-def _closing(text: str, start: int) -> int:
-    """Index of the delimiter that closes the brace or quote at ``start`` (the end when unbalanced)."""
-    depth = 0
-    quote = text[start] == '"'
-    for pos in range(start + 1, len(text)):
-        ch = text[pos]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            if depth == 0 and not quote:
-                return pos
-            depth -= 1
-        elif ch == '"' and quote and depth == 0:
-            return pos
-    return len(text)
 
 
 def _inherit(entry: Entry, fields: dict, by_lower: dict, loader: "_BibReader") -> dict[str, tuple[str, int]]:

@@ -33,16 +33,27 @@ _SYMBOLS = {
     "textregistered": "®", "texttrademark": "™", "S": "§", "P": "¶", "dag": "†", "ddag": "‡", "pounds": "£",
     "euro": "€", "textdegree": "°", "guillemotleft": "«", "guillemotright": "»", "DH": "Ð", "dh": "ð", "TH": "Þ",
     "th": "þ", "NG": "Ŋ", "ng": "ŋ", "IJ": "Ĳ", "ij": "ĳ",
+    # The logos (without these, "{\\TeX}: The Program" lost its first word) and biblatex's punctuation commands.
+    "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX", "XeTeX": "XeTeX", "XeLaTeX": "XeLaTeX",
+    "LuaTeX": "LuaTeX", "LuaLaTeX": "LuaLaTeX", "pdfTeX": "pdfTeX", "pdfLaTeX": "pdfLaTeX", "ConTeXt": "ConTeXt",
+    "eTeX": "ε-TeX", "AmS": "AMS", "AmSTeX": "AMS-TeX", "AmSLaTeX": "AMS-LaTeX", "MF": "Metafont", "MP": "MetaPost",
+    "hyphen": "-", "nbhyphen": "-", "slash": "/", "textslash": "/", "nobreakspace": " ", "addspace": " ",
     # Commands that only change the look of their argument, or do nothing visible.
     **dict.fromkeys(
         "emph textit textbf texttt textsc textrm textsf textup textmd textsl textnormal mbox text textsuperscript "
-        "textsubscript em it bf sc rm tt sf sl up md normalfont relax protect url nolinkurl".split(), ""),
+        "textsubscript em it bf sc rm tt sf sl up md normalfont relax protect url nolinkurl mkbibemph mkbibitalic "
+        "mkbibbold autocap".split(), ""),
 }
+_GROUP = r"\{((?:[^{}]|\{[^{}]*\})*)\}"  # a braced argument, with braces one level deep inside it
+# Commands whose arguments are not all text: \noopsort{1973b} only sorts, \href{url}{text} shows its text,
+# \mkbibquote{...} and \enquote{...} put their text in quotation marks.
+_ARGUMENTS = re.compile(r"\\(noopsort|href|mkbibquote|enquote\*?)\s*" + _GROUP + r"(?:\s*" + _GROUP + ")?")
 _COMMAND = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])\s*")
-_CONTROL_SYMBOLS = {"&": "&", "%": "%", "$": "\x01", "#": "#", "_": "_", "{": "\x02", "}": "\x03", " ": " ",
+_CONTROL_SYMBOLS = {"&": "&", "%": "%", "$": "\x01", "#": "#", "_": "_", "{": "\x02", "}": "\x03", " ": "\x06",
                     ",": " ", ";": " ", ":": " ", "!": "", "-": "", "/": "", "@": "", "\\": " "}
 _CONTROL_SYMBOL = re.compile(r"\\([&%$#_{} ,;:!\-/@\\])")
-_PLACEHOLDERS = str.maketrans({"\x01": "$", "\x02": "{", "\x03": "}", "\x04": "~", "\x05": "\\"})
+# (a control space is a placeholder too, or the command before it would swallow it: "\\LaTeX\\ and")
+_PLACEHOLDERS = str.maketrans({"\x01": "$", "\x02": "{", "\x03": "}", "\x04": "~", "\x05": "\\", "\x06": " "})
 # "$" not after a backslash; written "$" first (the lookbehind after it) so that re scans for "$" at C speed.
 _MATH = re.compile(r"\$(?<!\\\$).*?(?<!\\)\$", re.S)
 # Each alternative starts with a literal character, so that re scans for those characters at C speed
@@ -78,6 +89,7 @@ def _decode_text(text: str) -> str | None:
     if "$" in text.replace("\\$", ""):
         return None  # an unbalanced $
     if "\\" in text:
+        text = _ARGUMENTS.sub(_argument, text)
         text = _CONTROL_SYMBOL.sub(lambda m: _CONTROL_SYMBOLS[m.group(1)], text)
         text = _ACCENT.sub(_accent, text)
         text = _COMMAND.sub(lambda m: _SYMBOLS.get(m.group(1), "\x00"), text)
@@ -86,6 +98,16 @@ def _decode_text(text: str) -> str | None:
     text = text.replace("---", "\u2014").replace("--", "\u2013").replace("``", "\u201c").replace("''", "\u201d")
     text = text.replace("~", " ").replace("{", "").replace("}", "")
     return text.translate(_PLACEHOLDERS)
+
+
+def _argument(match: re.Match) -> str:
+    command, first, second = match.group(1), match.group(2), match.group(3)
+    rest = "{" + second + "}" if second is not None else ""  # a group after a one-argument command stays
+    if command == "noopsort":
+        return rest
+    if command == "href":
+        return "{" + (second if second is not None else first) + "}"
+    return "\u201c" + first + "\u201d" + rest
 
 
 def _accent(match: re.Match) -> str:
@@ -171,37 +193,46 @@ _SPACE = re.compile(r"[\s~]+")
 _COMMA = re.compile(r",")
 
 
+_ET_AL = re.compile(r"(?:^|\s+)(?:et\s+al\.?|others)$", re.I)
+
+
 def parse_names(value: str) -> tuple[Person, ...]:
-    """BibTeX's name list rules: "and" between names; "Last, First", "Last, Jr, First" or "First von Last"."""
+    """BibTeX's name list rules: "and" between names; "Last, First", "Last, Jr, First" or "First von Last".
+    "others" means more authors, and so does a hand-written "et al." (never a person called "al.")."""
     if "{" not in value and "\\" not in value and "~" not in value:
         return _plain_names(value)
-    people = []
-    for raw in split_top_level(value.strip(), _AND):
-        raw = raw.strip()
-        if raw.lower() == "others":
-            people.append(Person(others=True))
-        elif raw:
-            people.append(_person(raw))
-    return tuple(people)
+    return _names(split_top_level(value.strip(), _AND), _person)
 
 
 @lru_cache(maxsize=4096)
 def _plain_names(value: str) -> tuple[Person, ...]:
     """The common case, no braces or commands: string methods only."""
+    return _names(_AND.split(value.strip()), _plain_person)
+
+
+def _names(raws: list[str], person) -> tuple[Person, ...]:
     people = []
-    for raw in _AND.split(value.strip()):
-        if raw.count(",") == 1:
-            last, _, first = raw.partition(",")
-            words = last.split()
-            von = 0
-            while von < len(words) - 1 and words[von][:1].islower():
-                von += 1
-            people.append(Person(" ".join(first.split()), " ".join(words[:von]), " ".join(words[von:])))
-        elif raw.strip().lower() == "others":
+    for raw in raws:
+        raw = raw.strip()
+        more = _ET_AL.search(raw)
+        if more:
+            raw = raw[:more.start()].strip().rstrip(",")
+        if raw:
+            people.append(person(raw))
+        if more:
             people.append(Person(others=True))
-        elif raw.strip():
-            people.append(_person(raw.strip()))
     return tuple(people)
+
+
+def _plain_person(raw: str) -> Person:
+    if raw.count(",") != 1:
+        return _person(raw)
+    last, _, first = raw.partition(",")
+    words = last.split()
+    von = 0
+    while von < len(words) - 1 and words[von][:1].islower():
+        von += 1
+    return Person(" ".join(first.split()), " ".join(words[:von]), " ".join(words[von:]))
 
 
 @lru_cache(maxsize=16384)

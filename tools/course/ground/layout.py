@@ -106,6 +106,9 @@ class Layout:
     def assignments_file(self) -> Path:
         return self.data / "assignments.yml"
 
+    def topics_file(self) -> Path:
+        return self.data / "topics.yml"
+
     def presentations_file(self) -> Path:
         return self.data / "presentations.yml"
 

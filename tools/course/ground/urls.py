@@ -49,6 +49,7 @@ SCHEDULE = "schedule/index.md"
 TALKS = "talks/index.md"
 EPISODES = "episodes/index.md"
 READINGS = "readings/index.md"
+AUTHORS = "authors/index.md"
 PRESENTATIONS = "presentations/index.md"
 CALENDAR = "calendar.ics"
 FEED = "feed.xml"
@@ -91,6 +92,16 @@ def episode_page(podcast_id: str, number: int) -> str:
 
 def paper_page(key: str) -> str:
     return f"papers/{paper_slug(key)}.md"
+
+
+def author_page(author_slug: str) -> str:
+    return f"authors/{author_slug}.md"
+
+
+def paper_downloads(key: str) -> str:
+    """The stem of a paper's downloads (``.bib``, ``.ris``, ``.json``), next to its page."""
+    slug = paper_slug(key)
+    return f"papers/{slug}/{slug}"
 
 
 def cite_anchor(key: str) -> str:

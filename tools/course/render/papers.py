@@ -1,4 +1,4 @@
-"""One page per paper: citation, links, topics, where the course uses it, related papers, BibTeX, notes."""
+"""One page per paper: citation, links, topics, where the course uses it, related papers, BibTeX, notes; its\nHighwire meta tags and its BibTeX, RIS and CSL-JSON downloads."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ from course.ground import urls
 from course.ground.layout import Layout
 from course.ground.words import day
 from course.link.backlinks import Backlink, backlinks
+from course.link.related import relations
 from course.render.env import GeneratedFile, Rendered, SiteContext, environment, render_page, strip_front_matter
+from course.render.exports import download_files, highwire
 
 NAV_TITLE = None  # reached from every list of papers, not from the navigation
 RELATED = 5  # how many related papers a page lists
@@ -35,19 +37,26 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     bib = data.bibliography
     links = backlinks(data, ctx.hand_written)
     related = Related(bib, RELATED)
+    typed = relations(bib)
     page = urls.paper_page("x")  # links from every paper page are alike
     hrefs = paper_hrefs(bib, page)
     paper_macros = environment().get_template("_paper_macros.md.j2").module
     # A paper is related to many others: its link is rendered once, when first listed.
     shared = dict(paper_macros=paper_macros, readings=urls.relative(page, urls.READINGS), describe=describe,
+                  author_href=author_hrefs(bib, page),
                   paper_links=Rendered(lambda key: paper_macros.paper_link(bib[key], hrefs[key])))
     template = environment().get_template("paper.md.j2")  # once, not for each of thousands of pages
-    return [
-        render_page(template, urls.paper_page(key), title=paper.title, paper=paper, links=links.get(key, []),
-                    related=related.top(key), needs=bib.needs(key), **shared,
-                    notes=notes(data.notes[key]) if key in data.notes else None)
-        for key, paper in bib.papers.items()
-    ]
+    files = []
+    for key, paper in bib.papers.items():
+        src = urls.paper_page(key)
+        site = ctx.site_url.rstrip("/") + "/" + urls.page_url(src) if ctx.site_url else None
+        files.append(render_page(template, src, title=paper.title, meta={"citation": highwire(paper, site)}, paper=paper,
+                                 links=links.get(key, []), related=related.top(key), needs=bib.needs(key),
+                                 typed=[(bib[r.key], r.words) for r in typed.get(key, ())],
+                                 people=bib.people(key), downloads=urls.paper_downloads(key), **shared,
+                                 notes=notes(data.notes[key]) if key in data.notes else None))
+        files += download_files(urls.paper_downloads(key), bib, [key])
+    return files
 
 
 def describe(link: Backlink) -> str:
@@ -87,6 +96,15 @@ def paper_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
     probe = "x0probe0x"
     head, _, tail = urls.relative(page_src, urls.paper_page(probe)).partition(probe)
     return {key: head + paper.slug + tail for key, paper in bib.papers.items()}
+
+
+def author_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
+    """``{author slug: link}`` from ``page_src`` (or a page in its folder): to the author's page, or for an
+    author without one, to their line in the authors index (it links their paper)."""
+    probe = "x0probe0x"
+    head, _, tail = urls.relative(page_src, urls.author_page(probe)).partition(probe)
+    index = urls.relative(page_src, urls.AUTHORS)
+    return {a.slug: head + a.slug + tail if a.has_page else f"{index}#author-{a.slug}" for a in bib.authors.values()}
 
 
 _HEADING = re.compile(r"^(#{1,6})(?=\s)", re.M)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from course.data.load import CourseData
 from course.ground import urls
 from course.ground.layout import Layout
-from course.render import (assignments, calendar, episodes, feed, home, notebooks, papers, presentations, project,
+from course.render import (assignments, authors, calendar, episodes, feed, home, notebooks, papers, presentations, project,
                            readings, schedule, syllabus, syllabus_pdf, talks, terms)
 from course.render.env import GeneratedFile, SiteContext
 
@@ -29,6 +29,7 @@ PAGE_KINDS = (
     project,
     terms,
     papers,
+    authors,
     calendar,
     feed,
 )

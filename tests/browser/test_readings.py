@@ -1,0 +1,168 @@
+"""The readings page in Chromium: its two views, its filters (topic, years, type, text) by mouse and by
+keyboard, from a file on disk (no server), and its height on a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser.chromium import ROOT, screenshot
+from course.data.load import load_course_data
+from course.ground.layout import Layout
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("site")]
+
+# The page's height on a 390 px phone before this view existed (every paper under each of its topics),
+# measured in this Chromium: the page must stay within a third of it.
+PHONE_HEIGHT_BEFORE = 35_452
+
+
+@pytest.fixture(scope="module")
+def bib():
+    return load_course_data(Layout.from_mkdocs_yml(ROOT), check_notebooks=False).bibliography
+
+
+def shown(page) -> set[str]:
+    """The papers (slugs) a reader sees in the current view."""
+    return set(page.eval_on_selector_all(".cs-view:not([hidden]) .cs-entry", "els => els.filter(e => e.checkVisibility())"
+                                         ".map(e => e.dataset.key)"))
+
+
+def status(page) -> str:
+    return page.locator(".cs-filter-status").inner_text()
+
+
+def slugs(bib, keep) -> set[str]:
+    return {p.slug for p in bib.papers.values() if keep(p)}
+
+
+def test_by_session_is_the_first_view_in_course_order(watched):
+    page = watched.page
+    watched.goto("readings/")
+    assert page.locator("#by-session").is_visible() and not page.locator("#by-topic").is_visible()
+    groups = page.locator("#by-session details.cs-group")
+    first = groups.first
+    assert first.get_attribute("id") == "session-introduction"
+    assert first.locator(".cs-label").all_inner_texts() == ["REQUIRED", "FURTHER READING"]  # text-transform
+    assert first.locator(".cs-entry").first.is_visible()
+    closed = page.locator("#" + page.locator("#by-session details.cs-group:not([open])").first.get_attribute("id"))
+    entry = closed.locator(".cs-entry").first
+    assert not entry.is_visible()
+    closed.locator("summary").focus()
+    page.keyboard.press("Enter")  # a long group opens by keyboard
+    assert entry.is_visible()
+    page.locator(".cs-view-link[data-view='by-topic']").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#by-topic").is_visible() and not page.locator("#by-session").is_visible()
+    assert page.locator(".cs-view-link[data-view='by-topic']").get_attribute("aria-current") == "true"
+    screenshot(page, "readings-by-topic")
+
+
+def test_topic_filter(watched, bib):
+    page = watched.page
+    watched.goto("readings/")
+    page.select_option("select[name=topic]", "circuits")
+    circuits = next(t for t in bib.topics if t.slug == "circuits")
+    assert shown(page) == {bib[k].slug for k in circuits.keys}
+    assert status(page) == f"Showing {len(circuits.keys)} of {len(bib.papers)} papers."
+    page.locator(".cs-view-link[data-view='by-topic']").click()  # the same papers in the other view
+    assert shown(page) == {bib[k].slug for k in circuits.keys}
+    page.locator(".cs-filter-clear").click()
+    page.wait_for_function("document.querySelector('.cs-filter-status').textContent === ''")
+    assert page.locator("#by-topic details.cs-group[open]").count() < page.locator("#by-topic details.cs-group").count()
+
+
+def test_topic_chip_of_an_entry_and_a_paper_page_link_filter_by_topic(watched, bib):
+    page = watched.page
+    watched.goto("readings/")
+    page.locator("#by-session .cs-entry:visible .cs-topic[data-topic='safety']").first.click()
+    assert page.input_value("select[name=topic]") == "safety"
+    assert shown(page) == {bib[k].slug for k in next(t for t in bib.topics if t.slug == "safety").keys}
+    watched.goto("papers/olsson2022context/")
+    page.locator(".cs-paper-topic", has_text="Induction heads").click()
+    page.wait_for_url("**/readings/#topic-induction-heads")
+    page.wait_for_function("document.querySelector('select[name=topic]').value === 'induction-heads'")
+    assert page.locator("#by-topic").is_visible()
+    assert shown(page) == {bib[k].slug for k in next(t for t in bib.topics if t.slug == "induction-heads").keys}
+
+
+def test_year_range_filter_by_keyboard(watched, bib):
+    page = watched.page
+    watched.goto("readings/")
+    page.locator("input[name=from]").focus()
+    page.keyboard.type("2020")
+    page.keyboard.press("Tab")  # to the "to" year
+    page.keyboard.type("2021")
+    expected = slugs(bib, lambda p: p.year.isdigit() and 2020 <= int(p.year) <= 2021)
+    assert 5 < len(expected) < len(bib.papers)
+    assert shown(page) == expected
+    assert status(page) == f"Showing {len(expected)} of {len(bib.papers)} papers."
+
+
+def test_type_filter_by_keyboard(watched, bib):
+    page = watched.page
+    watched.goto("readings/")
+    page.locator("select[name=type]").focus()
+    options = page.eval_on_selector_all("select[name=type] option", "os => os.map(o => o.value)")
+    assert options[0] == "" and options[1:] == sorted({p.type_label for p in bib.papers.values()})
+    page.keyboard.press("ArrowDown")  # the first type
+    chosen = page.input_value("select[name=type]")
+    assert chosen == options[1]
+    assert shown(page) == slugs(bib, lambda p: p.type_label == chosen)
+    page.select_option("select[name=type]", "Conference paper")
+    assert shown(page) == slugs(bib, lambda p: p.type_label == "Conference paper")
+
+
+def test_text_filter_finds_authors_beyond_the_third_and_titles(watched, bib):
+    page = watched.page
+    watched.goto("readings/")
+    page.locator("input[name=q]").focus()
+    page.keyboard.type("Polosukhin")  # the eighth author of "Attention Is All You Need"
+    assert shown(page) == {"vaswani2017attention"}
+    page.fill("input[name=q]", "Grokking")  # in titles, and the topic "Grokking" of others
+    expected = slugs(bib, lambda p: "grokking" in p.title.lower() or "grokking" in p.topic_slugs.split())
+    assert len(expected) > 1 and shown(page) == expected
+    page.fill("input[name=q]", "no paper has this text")
+    assert shown(page) == set() and status(page) == f"Showing 0 of {len(bib.papers)} papers."
+    assert page.locator(".cs-view:not([hidden]) details.cs-group:visible").count() == 0  # empty groups go
+
+
+def test_filters_work_from_a_file_without_a_server(browser, real_site, bib):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto((real_site / "readings" / "index.html").as_uri())
+        page.select_option("select[name=topic]", "grokking")
+        assert shown(page) == {bib[k].slug for k in next(t for t in bib.topics if t.slug == "grokking").keys}
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_page_is_a_third_of_its_old_height_with_every_paper_reachable(browser, base_url, bib):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "readings/")
+        page.wait_for_load_state("networkidle")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= PHONE_HEIGHT_BEFORE / 3, height
+        view = page.locator(".cs-view:not([hidden])")
+        keys = view.locator(".cs-entry:not(.cs-entry--ref)").evaluate_all("els => els.map(e => e.dataset.key)")
+        assert sorted(keys) == sorted(p.slug for p in bib.papers.values())  # each one a click on its group away
+        assert page.locator("select[name=topic]").is_visible() and page.locator("input[name=q]").is_visible()
+        screenshot(page, "readings-phone")
+    finally:
+        context.close()
+
+
+def test_year_and_type_links_of_a_paper_page_filter_the_readings(watched, bib):
+    page = watched.page
+    watched.goto("papers/vaswani2017attention/")
+    page.locator(".cs-paper-year a").click()
+    page.wait_for_url("**/readings/?year=2017")
+    page.wait_for_function("document.querySelector('input[name=to]').value === '2017'")
+    assert shown(page) == slugs(bib, lambda p: p.year == "2017")
+    watched.goto("papers/vaswani2017attention/")
+    page.locator(".cs-paper-type a").click()
+    page.wait_for_url("**/readings/?type=conference-paper")
+    page.wait_for_function("document.querySelector('select[name=type]').value === 'Conference paper'")
+    assert shown(page) == slugs(bib, lambda p: p.type_label == "Conference paper")
