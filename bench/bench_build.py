@@ -1,6 +1,6 @@
 """Building the real course: cold (notebooks executed, empty cache) against warm rebuilds (nothing
 changed, a prose edit, a code edit of one notebook), our plugin's overhead against a plain
-``mkdocs build`` of the same pages, and the weight of each page kind.
+``mkdocs build`` of the same pages (the weight of each page kind: bench_weight).
 
     python -m bench                 # every benchmark (BENCH_RUNS=3 runs each by default)
     python -m bench.bench_build
@@ -8,32 +8,12 @@ changed, a prose edit, a code edit of one notebook), our plugin's overhead again
 
 from __future__ import annotations
 
-import gzip
 import re
 import shutil
 import tempfile
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 from bench.report import RUNS, build, copy_course, median, publish, set_cache_dir, table
-
-# Page kinds by where they are in the site (first match wins).
-KINDS = [
-    ("home", r"index\.html"),
-    ("schedule", r"schedule/index\.html"),
-    ("session", r"schedule/[^/]+/index\.html"),
-    ("talks index", r"talks/index\.html"),
-    ("talk", r"talks/[^/]+/[^/]+/index\.html"),
-    ("episodes index", r"episodes/index\.html"),
-    ("episode", r"episodes/[^/]+/index\.html"),
-    ("readings", r"readings/index\.html"),
-    ("notebooks", r"notebooks/index\.html"),
-    ("paper", r"papers/[^/]+/index\.html"),
-    ("sign-ups", r"presentations/index\.html"),
-    ("syllabus", r"syllabus/index\.html"),
-]
-
 
 def _notebook(project: Path) -> Path | None:
     used = re.findall(r"(?m)^\s+notebook: *([\w-]+)", (project / "readings" / "schedule.yml").read_text(encoding="utf-8"))
@@ -96,43 +76,6 @@ def plain_project(project: Path, dest: Path) -> Path:
     return dest
 
 
-class _Refs(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.refs: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and attrs.get("rel") == "stylesheet" or tag in ("script", "img"):
-            ref = attrs.get("href") or attrs.get("src")
-            if ref and not urlsplit(ref).scheme:
-                self.refs.append(ref)
-
-
-def weights(site: Path) -> list[list[str]]:
-    """Per page kind: pages, median and largest HTML size (notebook plots are inside the HTML), gzip
-    median, and the first visit with its CSS, JS and images."""
-    by_kind: dict[str, list[tuple[int, int, int]]] = {}
-    for path in sorted(site.rglob("*.html")):
-        relative = path.relative_to(site).as_posix()
-        kind = next((name for name, pattern in KINDS if re.fullmatch(pattern, relative)), None)
-        if kind is None:
-            continue
-        html = path.read_bytes()
-        refs = _Refs()
-        refs.feed(html.decode("utf-8"))
-        assets = {(site / urlsplit(urljoin(relative, r)).path).resolve() for r in refs.refs}
-        total = len(html) + sum(a.stat().st_size for a in assets if a.is_file())
-        by_kind.setdefault(kind, []).append((len(html), len(gzip.compress(html)), total))
-    rows = []
-    for kind, _ in KINDS:
-        if kind in by_kind:
-            sizes = by_kind[kind]
-            rows.append([kind, str(len(sizes)), f"{median(s[0] for s in sizes) / 1e3:.0f} kB", f"{max(s[0] for s in sizes) / 1e3:.0f} kB",
-                         f"{median(s[1] for s in sizes) / 1e3:.0f} kB", f"{median(s[2] for s in sizes) / 1e3:.0f} kB"])
-    return rows
-
-
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     try:
@@ -153,15 +96,12 @@ def main() -> None:
         overhead = table(["build of the same pages", "median", "ratio"],
                          [["plain mkdocs build (pages pre-generated, no plugin)", f"{t['plain']:.1f} s", "1.00"],
                           ["with the course plugin (warm cache)", f"{t['plugin']:.1f} s", f"{t['plugin'] / t['plain']:.2f}"]])
-        kinds = table(["page kind", "pages", "HTML (median)", "HTML (largest)", "HTML gzip", "first visit (HTML + CSS + JS + images)"],
-                      weights(project / "site"))
         print(f"The real course ({notebooks} sessions with notebooks), median of {RUNS} runs each:\n")
-        for text in (builds, overhead, kinds):
+        for text in (builds, overhead):
             print(text + "\n")
         publish("build", "Building the course",
                 f"The default course, {notebooks} of its sessions with an executed notebook.\n\n{builds}\n\n"
                 f"Our plugin against a plain `mkdocs build` of the pages it generates:\n\n{overhead}")
-        publish("weight", "Weight of each page kind", kinds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
