@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The HTML validator (tests/test_html_valid.py): npm package vnu-jar, pinned in package-lock.json.
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
+# Lighthouse (tests/browser/test_lighthouse.py, make bench): pinned in its own tools/lighthouse/package-lock.json.
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -31,8 +33,8 @@ check: $(STAMP)
 	$(BIN)/course check
 
 ## test: the whole test suite (installs Debian's chromium for the browser tests if missing,
-## and the HTML validator vnu.jar from npm)
-test: $(STAMP) browser $(VNU)
+## and the HTML validator vnu.jar and Lighthouse from npm)
+test: $(STAMP) browser $(VNU) $(LIGHTHOUSE)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## test-fast: everything but the browser and full-site tests
@@ -44,7 +46,7 @@ notebooks: $(STAMP)
 	$(BIN)/course notebooks run
 
 ## bench: benchmarks; prints figures (medians of several runs)
-bench: $(STAMP)
+bench: $(STAMP) browser $(LIGHTHOUSE)
 	$(BIN)/python -m bench
 
 ## schemas: regenerate the JSON Schemas in readings/schemas/
@@ -53,6 +55,10 @@ schemas: $(STAMP)
 
 $(VNU): package.json package-lock.json
 	npm ci --no-audit --no-fund
+	@touch $@
+
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund
 	@touch $@
 
 browser:

@@ -55,6 +55,11 @@ def page_kinds(site: Path) -> dict[str, list[str]]:
     return found
 
 
+def heaviest_page(site: Path, paths: list[str]) -> str:
+    """The page of ``paths`` with the largest HTML (Lighthouse audits one page per kind)."""
+    return max(paths, key=lambda p: (site / p / "index.html").stat().st_size)
+
+
 def _rel(site: Path, index: Path) -> str:
     return index.parent.relative_to(site).as_posix() + "/"
 
