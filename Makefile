@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 # npm packages, pinned in package-lock.json: Marp CLI (the lecture decks, `make site`) and the HTML
 # validator vnu-jar (tests/test_html_valid.py). `npm ci` installs exactly the locked versions.
 NPM := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+# Lighthouse (tests/browser/test_lighthouse.py, make bench): pinned in its own tools/lighthouse/package-lock.json.
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -32,8 +34,8 @@ check: $(STAMP)
 	$(BIN)/course check
 
 ## test: the whole test suite (installs Debian's chromium for the browser tests and the decks' PDFs
-## if missing, and Marp and the HTML validator vnu.jar from npm)
-test: $(STAMP) browser $(NPM)
+## if missing, and Marp, the HTML validator vnu.jar and Lighthouse from npm)
+test: $(STAMP) browser $(NPM) $(LIGHTHOUSE)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## test-fast: everything but the browser and full-site tests
@@ -45,7 +47,7 @@ notebooks: $(STAMP)
 	$(BIN)/course notebooks run
 
 ## bench: benchmarks; prints figures (medians of several runs)
-bench: $(STAMP) browser $(NPM)
+bench: $(STAMP) browser $(NPM) $(LIGHTHOUSE)
 	$(BIN)/python -m bench
 
 ## schemas: regenerate the JSON Schemas in readings/schemas/
@@ -54,6 +56,10 @@ schemas: $(STAMP)
 
 $(NPM): package.json package-lock.json
 	npm ci --no-audit --no-fund
+	@touch $@
+
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund
 	@touch $@
 
 browser:

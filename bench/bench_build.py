@@ -1,39 +1,21 @@
 """Building the real course: cold (notebooks executed, empty cache) against warm rebuilds (nothing
 changed, a prose edit, a code edit of one notebook), our plugin's overhead against a plain
-``mkdocs build`` of the same pages, and the weight of each page kind.
+``mkdocs build`` of the same pages (the weight of each page kind: bench_weight).
 
     python -m bench                 # every benchmark (BENCH_RUNS=3 runs each by default)
     python -m bench.bench_build
+    BENCH_BUILD=overhead python -m bench.bench_build   # only plugin against plain, on the checkout's cache
 """
 
 from __future__ import annotations
 
-import gzip
+import os
 import re
 import shutil
 import tempfile
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
-from bench.report import RUNS, build, copy_course, median, publish, set_cache_dir, table
-
-# Page kinds by where they are in the site (first match wins).
-KINDS = [
-    ("home", r"index\.html"),
-    ("schedule", r"schedule/index\.html"),
-    ("session", r"schedule/[^/]+/index\.html"),
-    ("lecture deck", r"slides/[^/]+\.html"),
-    ("talks index", r"talks/index\.html"),
-    ("talk", r"talks/[^/]+/[^/]+/index\.html"),
-    ("episodes index", r"episodes/index\.html"),
-    ("episode", r"episodes/[^/]+/index\.html"),
-    ("readings", r"readings/index\.html"),
-    ("notebooks", r"notebooks/index\.html"),
-    ("paper", r"papers/[^/]+/index\.html"),
-    ("sign-ups", r"presentations/index\.html"),
-    ("syllabus", r"syllabus/index\.html"),
-]
+from bench.report import ROOT, RUNS, build, copy_course, median, publish, set_cache_dir, table
 
 
 def _notebook(project: Path) -> Path | None:
@@ -97,74 +79,47 @@ def plain_project(project: Path, dest: Path) -> Path:
     return dest
 
 
-class _Refs(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.refs: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and attrs.get("rel") == "stylesheet" or tag in ("script", "img"):
-            ref = attrs.get("href") or attrs.get("src")
-            if ref and not urlsplit(ref).scheme:
-                self.refs.append(ref)
-
-
-def weights(site: Path) -> list[list[str]]:
-    """Per page kind: pages, median and largest HTML size (notebook plots are inside the HTML), gzip
-    median, and the first visit with its CSS, JS and images."""
-    by_kind: dict[str, list[tuple[int, int, int]]] = {}
-    for path in sorted(site.rglob("*.html")):
-        relative = path.relative_to(site).as_posix()
-        kind = next((name for name, pattern in KINDS if re.fullmatch(pattern, relative)), None)
-        if kind is None:
-            continue
-        html = path.read_bytes()
-        refs = _Refs()
-        refs.feed(html.decode("utf-8"))
-        assets = {(site / urlsplit(urljoin(relative, r)).path).resolve() for r in refs.refs}
-        total = len(html) + sum(a.stat().st_size for a in assets if a.is_file())
-        by_kind.setdefault(kind, []).append((len(html), len(gzip.compress(html)), total))
-    rows = []
-    for kind, _ in KINDS:
-        if kind in by_kind:
-            sizes = by_kind[kind]
-            rows.append([kind, str(len(sizes)), f"{median(s[0] for s in sizes) / 1e3:.0f} kB", f"{max(s[0] for s in sizes) / 1e3:.0f} kB",
-                         f"{median(s[1] for s in sizes) / 1e3:.0f} kB", f"{median(s[2] for s in sizes) / 1e3:.0f} kB"])
-    return rows
+def overhead(project: Path, plain: Path) -> tuple[float, float]:
+    """Median seconds of a plain build and of a warm plugin build, run in turns (a busy machine slows both alike)."""
+    pairs = [(build(plain, strict=False), build(project)) for _ in range(RUNS)]
+    return median(p for p, _ in pairs), median(q for _, q in pairs)
 
 
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     try:
         project = copy_course(work / "course")
+        if os.environ.get("BENCH_BUILD") == "overhead":  # only the overhead, on the checkout's notebook cache
+            set_cache_dir(project, (ROOT / ".cache" / "course").resolve())
+            build(project)
+            t_plain, t_plugin = overhead(project, plain_project(project, work / "plain"))
+            print(table(["build of the same pages", "median", "ratio"], _overhead_rows(t_plain, t_plugin)))
+            return
         cache = work / "cache"
         set_cache_dir(project, cache)
         notebooks = len(re.findall(r"(?m)^\s+notebook:", (project / "readings" / "schedule.yml").read_text(encoding="utf-8")))
         t = rebuilds(project, cache)
-        plain = plain_project(project, work / "plain")
-        t["plain"] = median(build(plain, strict=False) for _ in range(RUNS))
-        t["plugin"] = median(build(project) for _ in range(RUNS))
+        t["plain"], t["plugin"] = overhead(project, plain_project(project, work / "plain"))
         rows = [["cold: empty cache, notebooks executed", f"{t['cold']:.1f} s", "1.00"],
                 ["warm: nothing changed", f"{t['warm']:.1f} s", f"{t['warm'] / t['cold']:.2f}"],
                 ["after a prose edit" + (" (notebook Markdown cell)" if "code" in t else " (lecture notes)"), f"{t['prose']:.1f} s", f"{t['prose'] / t['cold']:.2f}"]]
         if "code" in t:
             rows.append(["after a code edit of one notebook", f"{t['code']:.1f} s", f"{t['code'] / t['cold']:.2f}"])
         builds = table(["build", "median", "ratio to cold"], rows)
-        overhead = table(["build of the same pages", "median", "ratio"],
-                         [["plain mkdocs build (pages pre-generated, no plugin)", f"{t['plain']:.1f} s", "1.00"],
-                          ["with the course plugin (warm cache)", f"{t['plugin']:.1f} s", f"{t['plugin'] / t['plain']:.2f}"]])
-        kinds = table(["page kind", "pages", "HTML (median)", "HTML (largest)", "HTML gzip", "first visit (HTML + CSS + JS + images)"],
-                      weights(project / "site"))
+        overhead_table = table(["build of the same pages", "median", "ratio"], _overhead_rows(t["plain"], t["plugin"]))
         print(f"The real course ({notebooks} sessions with notebooks), median of {RUNS} runs each:\n")
-        for text in (builds, overhead, kinds):
+        for text in (builds, overhead_table):
             print(text + "\n")
         publish("build", "Building the course",
                 f"The default course, {notebooks} of its sessions with an executed notebook.\n\n{builds}\n\n"
-                f"Our plugin against a plain `mkdocs build` of the pages it generates:\n\n{overhead}")
-        publish("weight", "Weight of each page kind", kinds)
+                f"Our plugin against a plain `mkdocs build` of the pages it generates (run in turns):\n\n{overhead_table}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _overhead_rows(plain: float, plugin: float) -> list[list[str]]:
+    return [["plain mkdocs build (pages pre-generated, no plugin)", f"{plain:.1f} s", "1.00"],
+            ["with the course plugin (warm cache)", f"{plugin:.1f} s", f"{plugin / plain:.2f}"]]
 
 
 if __name__ == "__main__":

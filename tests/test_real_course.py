@@ -41,7 +41,10 @@ def test_every_notebook_session_shows_its_executed_plots(tmp_path_factory):
     for session, notebook in with_notebooks.items():
         html = (site / "schedule" / session / "index.html").read_text(encoding="utf-8")
         assert f"{notebook}.ipynb" in html, session  # the download link
-        assert html.count('src="data:image/png;base64,') >= 1, f"{session}: no plot from {notebook}"
+        figures = re.findall(r'<img[^>]+src="\.\./\.\./notebooks/figures/([0-9a-f]+\.png)"[^>]*loading="lazy"', html)
+        assert figures, f"{session}: no plot from {notebook}"
+        assert all((site / "notebooks" / "figures" / name).is_file() for name in figures), session
+        assert 'src="data:image/' not in html, session  # figures are files the page loads lazily
         assert "Traceback (most recent call last)" not in html, session
 
 
@@ -57,3 +60,17 @@ def test_the_notebooks_page_lists_every_notebook_with_its_session(tmp_path_facto
     assert ">Grokking modular addition</a>" in html  # the notebook's own title
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="notebooks/"' in home  # a tab of its own
+
+
+def test_the_search_indexes_a_notebooks_headings_and_prose_but_not_its_code(tmp_path_factory):
+    import json
+
+    site = support.real_site(tmp_path_factory)
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = [d for d in index["docs"] if d["location"].startswith("schedule/logit-lens/")]
+    text = " ".join(d["title"] + " " + d["text"] for d in docs)
+    assert any(d["location"].endswith("#nb-takeaways") for d in docs)  # the notebook's own headings
+    assert "records every intermediate activation" in text  # its prose
+    html = (site / "schedule" / "logit-lens" / "index.html").read_text(encoding="utf-8")
+    assert "run_with_cache(tokens)" in html and "run_with_cache(tokens)" not in text  # its code: on the page only
+    assert "cross-entropy" in text and "KL from final" not in text  # and its printed outputs

@@ -58,9 +58,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(site: Path):
+def serve(site: Path, handler_class=_QuietHandler):
     """Serve ``site`` on 127.0.0.1 (a free port) in a thread; yields the base URL, ending in '/'."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+    handler = functools.partial(handler_class, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

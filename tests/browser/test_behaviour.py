@@ -244,6 +244,7 @@ def test_katex_is_fetched_only_by_pages_with_maths(context, base_url, pages):
     page.wait_for_url(re.compile(r"/schedule/$"))
     page.locator("#transformers .cs-session-title a").click()  # still no reload: course.js fetches KaTeX now
     page.wait_for_url(re.compile(r"/schedule/transformers/$"))
+    page.locator(".arithmatex").first.scroll_into_view_if_needed()  # maths is typeset as it nears the screen
     page.locator(".katex").first.wait_for(timeout=15_000)
     assert [url for url in fetched if url.endswith("katex.min.js")]
     watched.assert_clean()

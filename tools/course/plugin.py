@@ -21,6 +21,7 @@ from course.data.load import CourseData, load_course_data
 from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
 from course.notebooks import NotebookStage
+from course.notebooks.slim import searchable
 from course.render.citations import render_citations
 from course.render.env import SiteContext
 from course.render.nav import build_nav
@@ -30,6 +31,7 @@ from course.slides.stage import DeckStage
 log = get_plugin_logger(__name__)
 
 _NOTEBOOK_MARKER = re.compile(r"<!-- course:notebook ([a-z0-9_-]+) -->")
+_STAND_IN = re.compile(r"<!-- course:nb ([a-z0-9_-]+) -->.*?<!-- /course:nb -->", re.S)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 THEME_OVERRIDES = Path(__file__).resolve().parent / "theme"
@@ -67,6 +69,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for warning in self.data.warnings:  # `--strict` makes them errors
             log.warning(warning.as_warning())
         self.notebooks = NotebookStage(self.layout)
+        self._embedded: dict[tuple[str, str], str] = {}  # (page url, notebook) -> its HTML, until on_post_page
         for path in self.layout.watched():
             if path.exists() and str(path) not in config.watch:
                 config.watch.append(str(path))
@@ -108,8 +111,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             raise PluginError(f"{len(error.problems)} citation problem(s):\n{error}") from None
 
     def on_page_content(self, html: str, page, config, files) -> str:
-        # Lecture pages embed their executed notebook where the template left a marker.
-        return _NOTEBOOK_MARKER.sub(lambda m: self.notebooks.embed_html(m[1], page.url, heading_offset=2), html)
+        # Lecture pages embed their executed notebook where the template left a marker. The search (which
+        # indexes page.content) sees only its headings and prose; on_post_page puts in the whole notebook.
+        def stand_in(match: re.Match) -> str:
+            notebook = self.notebooks.embed_html(match[1], page.url, heading_offset=2)
+            self._embedded[(page.url, match[1])] = notebook
+            return f"<!-- course:nb {match[1]} -->{searchable(notebook)}<!-- /course:nb -->"
+
+        return _NOTEBOOK_MARKER.sub(stand_in, html)
+
+    def on_post_page(self, output: str, page, config) -> str:
+        return _STAND_IN.sub(lambda m: self._embedded.pop((page.url, m[1])), output)
 
 
 def _load(layout: Layout) -> CourseData:

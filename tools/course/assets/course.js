@@ -136,9 +136,28 @@
     return !!root.querySelector(".arithmatex") || /\$|\\\(|\\\[/.test(root.textContent || "");
   }
 
+  /* Each block with maths is typeset when it comes near the viewport: a page whose maths starts below the
+   * fold fetches no KaTeX on its first screen, and a long page never typesets all its maths at once. */
+  var mathsObserver = null;
+
   function renderMaths(root) {
     if (!hasMaths(root)) return;
-    loadKatex().then(function () { typeset(root); }, function () { /* offline: the TeX source stays readable */ });
+    var blocks = Array.prototype.filter.call(
+      root.querySelectorAll(".md-typeset > :not(.course-notebook), .course-notebook .jp-MarkdownCell"), hasMaths);
+    if (!("IntersectionObserver" in window) || !blocks.length) { typesetWhenLoaded(root); return; }
+    if (mathsObserver) mathsObserver.disconnect();
+    mathsObserver = new IntersectionObserver(function (entries, observer) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        observer.unobserve(entry.target);
+        typesetWhenLoaded(entry.target);
+      });
+    }, { rootMargin: "600px 0px" });
+    blocks.forEach(function (block) { mathsObserver.observe(block); });
+  }
+
+  function typesetWhenLoaded(el) {
+    loadKatex().then(function () { typeset(el); }, function () { /* offline: the TeX source stays readable */ });
   }
 
   function typeset(root) {

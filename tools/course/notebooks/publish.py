@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 
 from course.ground.layout import Layout
-from course.notebooks import colab
+from course.notebooks import colab, slim
 from course.notebooks.cache import NotebookCache, write_if_changed
 from course.notebooks.run import NotebookResult
 from course.render.env import NotebookRun
@@ -77,6 +77,15 @@ class Publisher:
         path = self.cache.stylesheet_path(THEME, content_hash(converter_version() + THEME))
         if not path.exists():
             write_if_changed(path, shared_stylesheet(THEME))
+        return path
+
+    def used_stylesheet(self, names) -> Path:
+        """The shared stylesheet cut to the rules the notebooks ``names`` use (a tenth of it or less)."""
+        classes = slim.used_classes(self.rendered_body(name) for name in names)
+        full = self.stylesheet()
+        path = self.cache.stylesheet_path(f"{THEME}-used", content_hash(full.name + " ".join(sorted(classes))))
+        if not path.exists():
+            write_if_changed(path, slim.used_css(full.read_text(encoding="utf-8"), classes))
         return path
 
 

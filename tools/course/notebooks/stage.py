@@ -9,10 +9,12 @@ written goes to the cache directory, never to docs_dir.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from course.ground.errors import CourseDataError, Problem
 from course.ground.layout import Layout
+from course.notebooks import slim
 from course.notebooks.publish import Publisher, run_record
 from course.notebooks.run import Notebooks, NotebookResult, raise_failures
 from course.render.env import NotebookRun
@@ -66,7 +68,9 @@ class NotebookStage:
                 if target not in published:
                     files.append(File.generated(config, target, abs_src_path=str(dependency)))
                     published.add(target)
-        files.append(File.generated(config, uri("notebook.css"), abs_src_path=str(self.publisher.stylesheet())))
+        files.append(File.generated(config, uri("notebook.css"), abs_src_path=str(self.publisher.used_stylesheet(r.name for r in results))))
+        for name, path in self._figure_files(results).items():
+            files.append(File.generated(config, uri(f"figures/{name}"), abs_src_path=str(path)))
         return tuple(run_record(result) for result in results)
 
     def embed_html(self, name: str, page_url: str = "", *, heading_offset: int = 0) -> str:
@@ -79,6 +83,21 @@ class NotebookStage:
         if name not in self._results:
             raise KeyError(f"notebook '{name}' has not been run in this build (available: {', '.join(self._results)})")
         uri = self.publisher.uri
-        return self.publisher.embed(name, css_href=get_relative_url(uri("notebook.css"), page_url),
+        html = self.publisher.embed(name, css_href=get_relative_url(uri("notebook.css"), page_url),
                                     download_href=get_relative_url(uri(f"{name}.ipynb"), page_url),
                                     heading_offset=heading_offset)
+        return slim.link_figures(html, lambda figure: get_relative_url(uri(f"figures/{figure}"), page_url))
+
+    def _figure_files(self, results) -> dict[str, Path]:
+        """The notebooks' output images as files in the cache (named by their content), to publish."""
+        folder = self.notebooks.cache.root / "figures"
+        found: dict[str, Path] = {}
+        for result in results:
+            for name, data in slim.figures(self.publisher.rendered_body(result.name)).items():
+                path = found[name] = folder / name
+                if not path.exists():  # named by content: written once, whole (another build may read it)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    partial = folder / f".{name}.{os.getpid()}.tmp"
+                    partial.write_bytes(data)
+                    os.replace(partial, path)
+        return found

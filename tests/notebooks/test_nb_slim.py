@@ -1,0 +1,53 @@
+"""Less of a rendered notebook to fetch and to index: the stylesheet cut to the rules the notebooks use,
+the search's view of a notebook (headings and prose), and the figures as files."""
+
+from __future__ import annotations
+
+import base64
+
+from course.notebooks.slim import figures, link_figures, searchable, used_classes, used_css
+
+CSS = """@charset "UTF-8";
+:root{--used:red;--chained:var(--base);--base:blue;--unused:green}
+[data-md-color-scheme=slate] .w{--chained:var(--dark)}
+.w{--dark:black}
+.w .a{color:var(--used)}
+.w .b{color:var(--unused)}
+.w .a, .w .b{margin:0}
+.w :is(.a, .b):hover{display:flex}
+.w .a:not(.b){padding:0 !important}
+@media (max-width: 10px){.w .b{color:red}.w .a{background:var(--chained)}}
+@keyframes spin{to{transform:rotate(1turn)}}
+"""
+
+
+def test_the_stylesheet_keeps_what_the_notebooks_use_and_the_properties_it_reads():
+    out = used_css(CSS, used_classes(['<div class="w"><p class="a">x</p></div>']))
+    assert ".w .a{color:var(--used)}" in out and ".w .b" not in out.replace(":is(.a, .b)", "").replace(":not(.b)", "")
+    assert ".w .a{margin:0}" in out  # a selector list loses only its unused selectors
+    assert ".w :is(.a, .b):hover{display:flex}" in out  # commas inside :is() do not split the selector
+    assert ".w .a:not(.b){padding:0 !important}" in out
+    assert "@media (max-width: 10px){.w .a{background:var(--chained)}}" in out
+    assert "--used:red" in out and "--unused" not in out
+    # reached through another property, in every value it is given (the dark scheme's too)
+    assert "--base:blue" in out and ".w{--dark:black}" in out
+    assert "@charset" not in out  # only valid as the first rule of a file
+
+
+def test_the_search_sees_a_notebooks_headings_and_prose_not_its_code():
+    body = ('<div class="jupyter-wrapper"><div class="jp-Cell jp-MarkdownCell jp-Notebook-cell" id="nb-a">'
+            '<div class="jp-InputArea"><h3 id="nb-probes">Probes<a class="anchor-link" href="#nb-probes">¶</a></h3>'
+            '<p>A linear map.</p></div></div>'
+            '<div class="jp-Cell jp-CodeCell jp-Notebook-cell"><pre>secret_code = 1</pre><pre>output 42</pre></div></div>')
+    text = searchable(body)
+    assert '<h3 id="nb-probes">Probes</h3>' in text and "<p>A linear map.</p>" in text
+    assert "secret_code" not in text and "output 42" not in text and "<div" not in text
+
+
+def test_inline_figures_become_lazy_files_named_by_content():
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (640).to_bytes(4, "big") + (480).to_bytes(4, "big") + b"rest"
+    body = f'<img alt="plot" class="" src="data:image/png;base64,{base64.b64encode(png).decode()}"/>'
+    (name, data), = figures(body).items()
+    assert data == png and name.endswith(".png")
+    assert link_figures(body, lambda n: f"figures/{n}") == (
+        f'<img alt="plot" class="" src="figures/{name}" width="640" height="480" loading="lazy" decoding="async"/>')
