@@ -10,7 +10,20 @@ individual interpretability notebooks (``induction``, ``toy_models``, ``sae``,
 
 from __future__ import annotations
 
+import os
 import random
+
+TRAINING_SWITCH = "COURSE_TRAINING"  # set to "off", every optimiser step is a no-op (the training-off test)
+
+
+def training_is_off() -> bool:
+    return os.environ.get(TRAINING_SWITCH, "").lower() == "off"
+
+
+if training_is_off():
+    from .train import switch_training_off
+
+    switch_training_off()
 
 
 def notebook_setup(seed: int = 0) -> None:

@@ -30,6 +30,7 @@ from typing import Any, Callable, TypeVar
 import torch
 from filelock import FileLock
 
+from . import training_is_off
 from .gpt import GPT, GPTConfig
 
 T = TypeVar("T")
@@ -48,6 +49,8 @@ def artifacts_dir() -> Path:
 def cache_key(name: str, config: dict, build: Callable | None = None) -> str:
     h = hashlib.sha256()
     h.update(json.dumps({"name": name, "config": config}, sort_keys=True).encode())
+    if training_is_off():  # an untrained model must never be stored where a trained one is looked for
+        h.update(b"training off")
     for path in model_sources():
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     if build is not None:
