@@ -25,7 +25,7 @@ HEADLINE = {
     "logit-lens": "assert lens_loss[-1] < lens_loss[0] - 0.5",
     "linear-probes": "assert selectivity[\"quote\"][best] > 0.03",
     "superposition": "assert represented[-1] >= 3 * config.n_hidden - 1",
-    "induction-heads": "assert repeat_loss < 0.5",
+    "induction-heads": "assert score_rise > MARGIN",
     "activation-patching": "assert clean_score - corrupted_score > 2",
     "sparse-autoencoders": "assert mmcs >= 0.9",
     "grokking": "assert memorised is not None and generalised is not None",
