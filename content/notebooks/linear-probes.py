@@ -82,15 +82,21 @@ print("hero is a girl:", bool(girl_hero[0]))
 # ## Residual streams
 #
 # We run the model on 400 windows of 64 characters from the **validation** text and record
-# the residual stream before the first block and after each block. We probe only positions
-# 32 to 63 of each window, so that the model always has at least 32 characters of context.
+# the residual stream before the first block and after each block. The probes are fitted
+# on 200 windows from the first half of the validation text and tested on 200 from the
+# second half, so no character is both fitted and tested. We probe only positions 32 to
+# 63 of each window, so that the model always has at least 32 characters of context.
 
 # %%
 ids = torch.tensor(tokenizer.encode(text))
 n_windows, T, first = 400, model.cfg.context_length, 32
 g = torch.Generator().manual_seed(0)
-starts = len(data.train) + torch.randint(len(text) - len(data.train) - T, (n_windows,), generator=g)
+val_start, val_middle = len(data.train), len(data.train) + len(data.val) // 2
+starts = torch.cat([torch.randint(val_start, val_middle - T + 1, (n_windows // 2,), generator=g),  # fit the probes
+                    torch.randint(val_middle, len(text) - T + 1, (n_windows // 2,), generator=g)])  # test them
 positions = torch.stack([torch.arange(s, s + T) for s in starts.tolist()])  # (window, pos): indices into the text
+fitted, tested = set(positions[: n_windows // 2].flatten().tolist()), set(positions[n_windows // 2 :].flatten().tolist())
+assert not fitted & tested, "the probes must be tested on characters they were not fitted on"
 with torch.no_grad():
     _, cache = model.run_with_cache(ids[positions])
 stages = ["embed"] + [f"block {l}" for l in range(model.cfg.n_layers)]
@@ -105,7 +111,7 @@ print(f"{probed.numel():,} probed positions, residual width {model.cfg.d_model}"
 # A linear probe is logistic regression: $p(y = 1 \mid h) = \sigma(w \cdot h + b)$. We
 # standardise each residual dimension, fit $w, b$ with L-BFGS on the first 200 windows (a
 # little L2 regularisation keeps the fit well defined), and report accuracy on the other 200
-# windows: text the probe has never seen.
+# windows: text the probe has never seen, from a different part of the validation split.
 
 # %%
 def probe_accuracy(resid: torch.Tensor, labels: torch.Tensor, l2: float = 1e-3) -> float:
