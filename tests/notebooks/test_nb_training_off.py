@@ -27,7 +27,7 @@ HEADLINE = {
     "superposition": "assert represented[-1] >= 3 * config.n_hidden - 1",
     "induction-heads": "assert score_rise > MARGIN",
     "activation-patching": "assert clean_score - corrupted_score > 2",
-    "sparse-autoencoders": "assert mmcs >= 0.9",
+    "sparse-autoencoders": "assert mmcs > random_mmcs + MARGIN",
     "grokking": "assert memorised is not None and generalised is not None",
     "attention-heads": "assert copy_loss[\"learned\"] < 0.05",
 }
