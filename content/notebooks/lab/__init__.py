@@ -3,7 +3,8 @@
 Modules: ``gpt`` (the model), ``data`` (a generated tiny-stories corpus and a
 character tokenizer), ``tokenize`` (a minimal byte-pair encoder), ``train`` (the
 training loop), ``artifacts`` (a cache of trained models), ``models`` (recipes
-for the trained models several notebooks share), ``plots``; and the helpers of
+for the trained models several notebooks share), ``baselines`` (n-gram models to
+beat), ``plots``, ``checks`` (the checkers of the exercises); and the helpers of
 individual interpretability notebooks (``induction``, ``toy_models``, ``sae``,
 ``algorithmic``).
 """

@@ -5,7 +5,7 @@ only when no stored copy exists. The stored copy is found by a key: a hash of
 
 * ``name`` and ``config`` (a JSON-serialisable dict that must describe
   everything that determines the result: sizes, steps, seeds, data),
-* the source code of every ``lab`` module except ``plots.py`` (any of them may
+* the source code of every ``lab`` module except ``plots.py`` and ``checks.py`` (any other may
   take part in building a model), so editing one invalidates the cache,
 * the source of ``build`` itself when Python can find it (for a function
   defined in a notebook).
@@ -35,7 +35,7 @@ from .gpt import GPT, GPTConfig
 
 T = TypeVar("T")
 LAB = Path(__file__).resolve().parent
-NOT_MODEL_SOURCES = {"plots.py"}  # modules that cannot change a trained model
+NOT_MODEL_SOURCES = {"plots.py", "checks.py"}  # modules that cannot change a trained model
 
 
 def model_sources() -> list[Path]:

@@ -1,0 +1,167 @@
+"""Checkers for the notebooks' exercises (in the manner of ARENA's ``tests.py``).
+
+Each checker takes the function a student wrote, runs it against a reference on random inputs and
+prints one clear line: a pass, or what went wrong (the first failing input, the largest difference and,
+when the answer matches a known mistake such as a missing causal mask, which one). It returns the
+function the rest of the notebook should use: the student's when it passes, otherwise the reference,
+with a note saying so, so that a notebook with an unsolved exercise still runs to the end.
+
+The checkers draw their inputs from their own generator and restore PyTorch's global one, so running a
+check never changes what the notebook computes after it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from .gpt import Attention, GPTConfig
+
+FALLBACK = "The rest of the notebook uses the reference implementation meanwhile, so it still runs."
+
+
+def check(name: str, student: Callable, reference: Callable, cases: list[tuple], mistakes: dict[str, Callable],
+          atol: float = 1e-5) -> bool:
+    """Compare ``student(*case)`` with ``reference(*case)`` on every case; print the verdict; True if it passed."""
+    for number, case in enumerate(cases, start=1):
+        shapes = ", ".join(str(tuple(a.shape)) for a in case if isinstance(a, Tensor))
+        try:
+            with torch.random.fork_rng(devices=[]):
+                got = student(*case)
+        except NotImplementedError:
+            print(f"{name}: not written yet. {FALLBACK}")
+            return False
+        except Exception as error:  # a student's bug: say what it was, never stop the notebook
+            print(f"{name}: raised {type(error).__name__}: {error} (on inputs of shapes {shapes}). {FALLBACK}")
+            return False
+        expected = reference(*case)
+        if not isinstance(got, Tensor) or got.shape != expected.shape:
+            shape = tuple(got.shape) if isinstance(got, Tensor) else type(got).__name__
+            print(f"{name}: wrong on test {number} of {len(cases)}: returned {shape}, expected a tensor of shape "
+                  f"{tuple(expected.shape)} (inputs of shapes {shapes}).{_hint(got, case, mistakes, atol)} {FALLBACK}")
+            return False
+        if not _close(got, expected, atol):
+            print(f"{name}: wrong on test {number} of {len(cases)} (inputs of shapes {shapes}): largest difference "
+                  f"{(got - expected).abs().max().item():.3g}.{_hint(got, case, mistakes, atol)} {FALLBACK}")
+            return False
+    print(f"{name}: all {len(cases)} tests passed.")
+    return True
+
+
+def _close(got: object, expected: Tensor, atol: float) -> bool:
+    return isinstance(got, Tensor) and got.shape == expected.shape and torch.allclose(got.float(), expected.float(), atol=atol, rtol=1e-4)
+
+
+def _hint(got: object, case: tuple, mistakes: dict[str, Callable], atol: float) -> str:
+    """Which known mistake the answer reproduces, if any."""
+    return next((f" It matches the reference {mistake}." for mistake, wrong in mistakes.items()
+                 if _close(got, wrong(*case), atol)), "")
+
+
+def _random(shape: tuple, generator: torch.Generator, scale: float = 1.0) -> Tensor:
+    return torch.randn(shape, generator=generator) * scale
+
+
+# --------------------------------------------------------------------------- attention-heads
+
+
+def reference_attention_pattern(q: Tensor, k: Tensor, causal: bool = True, scale: bool = True) -> Tensor:
+    """softmax(q k^T / sqrt(d_head) + causal mask), one row per query: (pos, pos)."""
+    scores = q @ k.transpose(-1, -2) / (math.sqrt(q.shape[-1]) if scale else 1.0)
+    if causal:
+        n = q.shape[-2]
+        scores = scores.masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), float("-inf"))
+    return scores.softmax(dim=-1)
+
+
+def attention_pattern(student: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Tensor, Tensor], Tensor]:
+    """Check ``student(q, k)``, q and k of shape (pos, d_head), against the causal attention pattern."""
+    g = torch.Generator().manual_seed(0)
+    cases = [(_random((n, d), g, 2.0), _random((n, d), g, 2.0)) for n, d in ((1, 4), (5, 4), (9, 16), (12, 8))]
+    mistakes = {
+        "without the causal mask (scores above the diagonal must be -inf before the softmax)":
+            lambda q, k: reference_attention_pattern(q, k, causal=False),
+        "without the 1/sqrt(d_head) scale": lambda q, k: reference_attention_pattern(q, k, scale=False),
+        "with the softmax over queries (dim 0) instead of keys": lambda q, k: (q @ k.T / math.sqrt(q.shape[-1]))
+            .masked_fill(torch.ones(len(q), len(q), dtype=torch.bool).triu(1), float("-inf")).softmax(dim=0),
+    }
+    return student if check("attention_pattern", student, reference_attention_pattern, cases, mistakes) else reference_attention_pattern
+
+
+def reference_attention_head(x: Tensor, W_Q: Tensor, W_K: Tensor, W_V: Tensor, W_O: Tensor) -> Tensor:
+    """One causal head as ``lab.gpt.Attention`` computes it, without biases: (pos, d_model)."""
+    n_pos, d_model = x.shape
+    with torch.random.fork_rng(devices=[]):
+        attention = Attention(GPTConfig(vocab_size=1, context_length=n_pos, d_model=d_model, n_heads=1, bias=False))
+    d_head = W_Q.shape[1]
+    with torch.no_grad():  # lab.gpt ties d_head to d_model / n_heads: pad the head to that width
+        for param, weight in ((attention.W_Q, W_Q), (attention.W_K, W_K), (attention.W_V, W_V)):
+            param.zero_()[0, :, :d_head] = weight
+        attention.W_O.zero_()[0, :d_head] = W_O
+        scale = math.sqrt(d_model / d_head)  # lab.gpt divides by sqrt(d_model); this head by sqrt(d_head)
+        attention.W_Q.mul_(scale)
+        return attention(x[None])[0]
+
+
+def attention_head(student: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Check ``student(x, W_Q, W_K, W_V, W_O)``: x (pos, d_model), W_Q/W_K/W_V (d_model, d_head),
+    W_O (d_head, d_model); the head's output (pos, d_model)."""
+    g = torch.Generator().manual_seed(1)
+    cases = []
+    for n, m, d in ((1, 8, 4), (6, 8, 4), (10, 16, 8), (7, 16, 16)):
+        cases.append((_random((n, m), g), *(_random((m, d), g, m**-0.5) for _ in range(3)), _random((d, m), g, d**-0.5)))
+
+    def without(**kw):
+        return lambda x, W_Q, W_K, W_V, W_O: reference_attention_pattern(x @ W_Q, x @ W_K, **kw) @ x @ W_V @ W_O
+
+    mistakes = {"without the causal mask": without(causal=False), "without the 1/sqrt(d_head) scale": without(scale=False),
+                "without W_O (the head must write back into the residual stream)":
+                    lambda x, W_Q, W_K, W_V, W_O: reference_attention_pattern(x @ W_Q, x @ W_K) @ x @ W_V}
+    passed = check("attention_head", student, reference_attention_head, cases, mistakes)
+    return student if passed else reference_attention_head
+
+
+# --------------------------------------------------------------------------- gpt-from-scratch
+
+
+def reference_layer_norm(x: Tensor, weight: Tensor, bias: Tensor, eps: float = 1e-5) -> Tensor:
+    return F.layer_norm(x, weight.shape, weight, bias, eps=eps)
+
+
+def layer_norm(student: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Check ``student(x, weight, bias, eps=1e-5)``: normalise over the last dimension, then scale and shift."""
+    g = torch.Generator().manual_seed(2)
+    cases = [(_random(shape, g, 3.0) + 1.0, 1 + 0.1 * _random(shape[-1:], g), 0.1 * _random(shape[-1:], g))
+             for shape in ((4, 8), (2, 5, 16), (3, 1, 32))]
+
+    def unbiased(x, w, b, eps=1e-5):
+        return (x - x.mean(-1, keepdim=True)) / (x.var(-1, keepdim=True, unbiased=True) + eps).sqrt() * w + b
+
+    mistakes = {"with the unbiased variance (LayerNorm divides by d, not d - 1: var(unbiased=False))": unbiased,
+                "without the gain and bias": lambda x, w, b, eps=1e-5: F.layer_norm(x, w.shape, eps=eps),
+                "normalised over the first dimension instead of the last":
+                    lambda x, w, b, eps=1e-5: (x - x.mean(0)) / (x.var(0, unbiased=False) + eps).sqrt() * w + b}
+    return student if check("layer_norm", student, reference_layer_norm, cases, mistakes, atol=1e-4) else reference_layer_norm
+
+
+def reference_cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+
+
+def cross_entropy(student: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Tensor, Tensor], Tensor]:
+    """Check ``student(logits, targets)``: logits (batch, pos, vocab), targets (batch, pos) token ids; the
+    mean over every position of -log softmax(logits)[target], a scalar tensor."""
+    g = torch.Generator().manual_seed(3)
+    cases = [(_random((b, p, v), g, 3.0), torch.randint(0, v, (b, p), generator=g)) for b, p, v in ((1, 1, 5), (2, 7, 11), (4, 16, 46))]
+
+    def picked(logits, targets):
+        return logits.gather(-1, targets[..., None])[..., 0]
+
+    mistakes = {"summed instead of averaged over positions": lambda l, t: F.cross_entropy(l.reshape(-1, l.shape[-1]), t.reshape(-1), reduction="sum"),
+                "with -log of the raw logits instead of the log-softmax": lambda l, t: -picked(l, t).mean(),
+                "with the softmax probability instead of its log": lambda l, t: -picked(l.softmax(-1), t).mean()}
+    return student if check("cross_entropy", student, reference_cross_entropy, cases, mistakes) else reference_cross_entropy

@@ -1,0 +1,95 @@
+"""lab.checks: each checker passes a correct answer, fails each usual mistake with a hint, and lends the
+reference (with a note) when the exercise is unsolved or wrong, without touching the global RNG."""
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from lab import checks
+
+
+def pattern_solution(q, k):
+    scores = q @ k.T / math.sqrt(q.shape[-1])
+    mask = torch.triu(torch.ones(len(q), len(q), dtype=torch.bool), diagonal=1)
+    return scores.masked_fill(mask, float("-inf")).softmax(dim=-1)
+
+
+def head_solution(x, W_Q, W_K, W_V, W_O):
+    return pattern_solution(x @ W_Q, x @ W_K) @ x @ W_V @ W_O
+
+
+def layer_norm_solution(x, weight, bias, eps=1e-5):
+    mean, var = x.mean(-1, keepdim=True), x.var(-1, keepdim=True, unbiased=False)
+    return (x - mean) / torch.sqrt(var + eps) * weight + bias
+
+
+def cross_entropy_solution(logits, targets):
+    return -logits.log_softmax(-1).gather(-1, targets[..., None]).mean()
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+CASES = {
+    "attention_pattern": (pattern_solution, {
+        "causal mask": lambda q, k: (q @ k.T / math.sqrt(q.shape[-1])).softmax(-1),
+        "1/sqrt(d_head)": lambda q, k: pattern_solution(q * math.sqrt(q.shape[-1]), k),
+        "dim 0": lambda q, k: (q @ k.T / math.sqrt(q.shape[-1])).masked_fill(
+            torch.ones(len(q), len(q), dtype=torch.bool).triu(1), float("-inf")).softmax(0),
+    }),
+    "attention_head": (head_solution, {
+        "causal mask": lambda x, W_Q, W_K, W_V, W_O: ((x @ W_Q) @ (x @ W_K).T / math.sqrt(W_Q.shape[1])).softmax(-1) @ x @ W_V @ W_O,
+        "1/sqrt(d_head)": lambda x, W_Q, W_K, W_V, W_O: pattern_solution(x @ W_Q * math.sqrt(W_Q.shape[1]), x @ W_K) @ x @ W_V @ W_O,
+        "without W_O": lambda x, W_Q, W_K, W_V, W_O: pattern_solution(x @ W_Q, x @ W_K) @ x @ W_V,
+    }),
+    "layer_norm": (layer_norm_solution, {
+        "unbiased variance": lambda x, w, b, eps=1e-5: (x - x.mean(-1, keepdim=True)) / (x.var(-1, keepdim=True) + eps).sqrt() * w + b,
+        "without the gain and bias": lambda x, w, b, eps=1e-5: F.layer_norm(x, w.shape, eps=eps),
+    }),
+    "cross_entropy": (cross_entropy_solution, {
+        "summed": lambda l, t: -l.log_softmax(-1).gather(-1, t[..., None]).sum(),
+        "raw logits": lambda l, t: -l.gather(-1, t[..., None]).mean(),
+        "softmax probability instead of its log": lambda l, t: -l.softmax(-1).gather(-1, t[..., None]).mean(),
+    }),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_correct_answer_passes_and_is_used(name, capsys):
+    solution, _ = CASES[name]
+    assert getattr(checks, name)(solution) is solution
+    assert capsys.readouterr().out.startswith(f"{name}: all ")
+
+
+@pytest.mark.parametrize("name,mistake", [(n, m) for n in sorted(CASES) for m in CASES[n][1]])
+def test_each_usual_mistake_fails_with_its_hint_and_the_reference_is_lent(name, mistake, capsys):
+    wrong = CASES[name][1][mistake]
+    used = getattr(checks, name)(wrong)
+    out = capsys.readouterr().out
+    assert used is getattr(checks, f"reference_{name}") and used is not wrong
+    assert out.startswith(f"{name}: wrong on test") and mistake in out.split("It matches the reference")[-1] and checks.FALLBACK in out
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_an_unsolved_stub_lends_the_reference_with_a_note(name, capsys):
+    assert getattr(checks, name)(stub) is getattr(checks, f"reference_{name}")
+    assert capsys.readouterr().out == f"{name}: not written yet. {checks.FALLBACK}\n"
+
+
+def test_a_crashing_or_misshapen_answer_is_reported_not_raised(capsys):
+    checks.attention_pattern(lambda q, k: q @ k)  # (pos, d) @ (pos, d): a shape error for most inputs
+    assert "raised RuntimeError" in capsys.readouterr().out
+    checks.attention_pattern(lambda q, k: q)
+    assert "expected a tensor of shape" in capsys.readouterr().out
+
+
+def test_checking_leaves_the_global_random_state_alone():
+    torch.manual_seed(5)
+    expected = torch.rand(3)
+    torch.manual_seed(5)
+    checks.attention_head(lambda x, *w: torch.randn(len(x), x.shape[1]))
+    checks.attention_head(head_solution)
+    assert torch.equal(torch.rand(3), expected)
