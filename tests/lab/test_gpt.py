@@ -255,3 +255,17 @@ def test_num_params_counts_every_parameter():
     model = GPT(small_config())
     assert model.num_params() == sum(p.numel() for p in model.parameters())
     assert model.num_params(include_embeddings=False) == model.num_params() - (23 + 16) * 32
+
+
+@pytest.mark.parametrize("overrides", [dict(), dict(attn_only=True, layer_norm=False)])
+def test_biases_start_at_zero_gains_at_one_and_matrices_at_gpt2_scale(overrides):
+    torch.manual_seed(0)
+    model = GPT(small_config(**overrides))  # as constructed, not randomise()d
+    for name, p in model.named_parameters():
+        leaf = name.rsplit(".", 1)[-1]
+        if leaf in ("bias", "b_Q", "b_K", "b_V", "b_O"):
+            assert (p == 0).all(), name
+        elif p.dim() == 1:
+            assert (p == 1).all(), name  # LayerNorm gains
+        else:
+            assert 0.003 < p.std().item() < 0.03, name

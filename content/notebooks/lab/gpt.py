@@ -249,8 +249,11 @@ class GPT(nn.Module):
         # into the residual stream scaled by 1/sqrt(2 n_layers) so its variance does not
         # grow with depth.
         for name, p in self.named_parameters():
+            if name.rsplit(".", 1)[-1] in ("bias", "b_Q", "b_K", "b_V", "b_O"):
+                nn.init.zeros_(p)  # every bias starts at zero (nn.Linear's own init would not)
+                continue
             if p.dim() == 1:
-                continue  # biases are zero, LayerNorm gains are one
+                continue  # LayerNorm gains start at one
             std = 0.02
             if name.endswith("attn.W_O") or name.endswith("mlp.W_out.weight"):
                 std = 0.02 / math.sqrt(2 * self.cfg.n_layers)
