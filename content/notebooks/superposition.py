@@ -148,12 +148,18 @@ plt.show()
 # The paper summarises a model by its *dimensions per feature*,
 # $D^* = m / \lVert W \rVert_F^2$: one stored feature of unit length per dimension gives
 # $D^* = 1$, two features packed into each dimension (e.g. as an antipodal pair,
-# $W_j = -W_i$) give $D^* = 1/2$. Elhage et al. found that $D^*$ does not slide smoothly
-# but sticks at a few fractions (1, 3/4, 2/3, 1/2, 2/5, ...) that correspond to
-# geometric arrangements: pairs, triangles, pentagons, tetrahedra. Look for the value
-# 1/2 in the table below, and in the $W^\top W$ plots above for off-diagonal entries
-# near $-1$ (dark blue): two features stored as an antipodal pair, $W_j \approx -W_i$,
-# share one dimension, and the ReLU removes the negative interference.
+# $W_j = -W_i$) give $D^* = 1/2$. $D^*$ is one number per model. To see how each
+# feature is stored, Elhage et al. define a **per-feature dimensionality**
+#
+# $$D_i = \frac{\lVert W_i \rVert^2}{\sum_j (\hat W_i \cdot W_j)^2},$$
+#
+# the share of a dimension that feature $i$ gets (the sum includes $j = i$): 1 for a
+# feature with a dimension to itself, 1/2 for each of an antipodal pair. It is $D_i$,
+# not $D^*$, that they found sticking at a few fractions (1, 3/4, 2/3, 1/2, 2/5, ...)
+# that correspond to geometric arrangements: pairs, triangles, pentagons, tetrahedra.
+# In the $W^\top W$ plots above, off-diagonal entries near $-1$ (dark blue) are
+# antipodal pairs, $W_j \approx -W_i$, which share one dimension while the ReLU
+# removes their negative interference.
 
 # %%
 dims_per_feature = config.n_hidden / (W**2).sum(dim=(1, 2))
@@ -162,6 +168,12 @@ for S, d in zip(sparsities, dims_per_feature.tolist()):
 most_negative = gram[-1].masked_fill(torch.eye(config.n_features, dtype=torch.bool), 0).min().item()
 print(f"most negative interference W_i . W_j at S = {sparsities[-1]}: {most_negative:.2f}")
 assert dims_per_feature[0] > 0.8 and dims_per_feature[-1] < 0.5, f"D* should fall with sparsity: {dims_per_feature.tolist()}"
+
+unit = W / W.norm(dim=1, keepdim=True).clamp_min(1e-8)
+D_i = (W**2).sum(1) / (torch.einsum("ihf,ihg->ifg", unit, W) ** 2).sum(-1).clamp_min(1e-8)  # (instance, feature)
+stored_last = norms[-1] > 0.5
+print(f"S = {sparsities[-1]}: D_i of the {int(stored_last.sum())} stored features (||W_i|| > 0.5), sorted:")
+print(" ".join(f"{d:.2f}" for d in sorted(D_i[-1][stored_last].tolist(), reverse=True)))
 
 # %% [markdown]
 # ## Why sparsity allows superposition
