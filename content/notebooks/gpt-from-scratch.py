@@ -39,10 +39,11 @@ import torch
 from IPython.display import Markdown
 
 import lab
+import lab.checks
 from lab import plots
 from lab.baselines import ngram_loss
 from lab.data import char_dataset, load_text
-from lab.gpt import GPT, Attention, Block, GPTConfig
+from lab.gpt import GPT, Attention, Block, GPTConfig, LayerNorm
 from lab.models import TINY_STORIES_GPT, char_gpt
 from lab.train import TrainConfig, estimate_loss, learning_rate
 
@@ -94,6 +95,30 @@ print(model_config)
 print(inspect.getsource(Block.forward))
 
 # %% [markdown]
+# **Exercise 1.** Write `layer_norm`: subtract the mean of the last dimension, divide by
+# the square root of its variance plus `eps`, then multiply by the gain and add the bias
+# (Ba et al. 2016). `lab.checks.layer_norm` compares it with PyTorch's on random inputs.
+
+# %% tags=["exercise"]
+def layer_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
+    """LayerNorm over the last dimension. x: (..., d_model); weight, bias: (d_model,)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def layer_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
+    """LayerNorm over the last dimension. x: (..., d_model); weight, bias: (d_model,)."""
+    mean = x.mean(dim=-1, keepdim=True)
+    var = x.var(dim=-1, keepdim=True, unbiased=False)  # divide by d_model, not d_model - 1
+    return (x - mean) / torch.sqrt(var + eps) * weight + bias
+
+
+# %%
+layer_norm = lab.checks.layer_norm(layer_norm)
+h = torch.randn(2, 3, 8, generator=torch.Generator().manual_seed(0))
+print("same as lab.gpt.LayerNorm:", torch.allclose(layer_norm(h, torch.ones(8), torch.zeros(8)), LayerNorm(8)(h), atol=1e-5))
+
+# %% [markdown]
 # The attention layer is the head of the previous notebook, with one set of matrices per
 # head, batched over heads. Every intermediate tensor goes through `hooks(name, tensor)`:
 # by default that does nothing, but it lets later notebooks record (`run_with_cache`) or
@@ -121,10 +146,30 @@ assert 0.5e6 < n_params < 0.6e6, f"expected about 0.55M parameters, got {n_param
 # prediction is close to uniform and the loss should be close to $\ln V$. A much larger
 # initial loss would mean a confidently wrong initialisation.
 
+#
+# **Exercise 2.** Write the loss, `cross_entropy(logits, targets)`: the mean over every
+# position of $-\log \mathrm{softmax}(\text{logits})[\text{target}]$. Use
+# `log_softmax`, which stays accurate where `softmax(...).log()` underflows.
+
+# %% tags=["exercise"]
+def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """logits: (batch, pos, vocab); targets: (batch, pos) token ids. Returns the mean loss, a scalar."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """logits: (batch, pos, vocab); targets: (batch, pos) token ids. Returns the mean loss, a scalar."""
+    log_probs = logits.log_softmax(dim=-1)  # (batch, pos, vocab)
+    return -log_probs.gather(-1, targets[..., None]).mean()
+
+
 # %%
+cross_entropy = lab.checks.cross_entropy(cross_entropy)
 torch.manual_seed(config["seed"])
+window = data.val[None, :65]
 with torch.no_grad():
-    initial_loss = GPT(model_config).loss(data.val[None, :65]).item()
+    initial_loss = cross_entropy(GPT(model_config)(window[:, :-1]), window[:, 1:]).item()
 print(f"initial loss {initial_loss:.3f}, ln V = {math.log(V):.3f}")
 assert abs(initial_loss - math.log(V)) < 0.1, "an untrained model should predict (nearly) uniformly"
 
