@@ -35,6 +35,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import Markdown
 
 import lab
 from lab.data import char_dataset, load_text, tiny_stories
@@ -151,11 +152,13 @@ assert math.exp(char_loss[2]) < 0.5 * math.exp(char_loss[1]), (
 )
 assert char_loss[3] < char_loss[2], f"trigram loss {char_loss[3]:.3f} should be below bigram {char_loss[2]:.3f}"
 
+# %%
+Markdown(f"Each extra character of context helps a lot: the perplexity falls from the vocabulary size, {V}, "
+         f"to {math.exp(char_loss[3]):.1f} plausible next characters for the trigram model. The unigram "
+         f"cross-entropy, {char_loss[1]:.2f} nats per character, is the baseline any model that learned anything "
+         "must be far below; the GPT of a later notebook is held to the trigram model's.")
+
 # %% [markdown]
-# Each extra character of context helps a lot: the perplexity falls from the vocabulary
-# size to a handful of plausible next characters. The unigram cross-entropy, about 3 nats
-# per character, is the baseline the GPT of a later notebook must beat by a wide margin.
-#
 # Listen to the trigram model: it spells plausible fragments but has no idea what it is
 # saying.
 
