@@ -84,7 +84,7 @@ def test_site_folds_the_solution_and_the_student_copy_runs_without_it(nb_project
     config.plugins._current_plugin = "course"
     stage = nb_project.stage(site_url=config.site_url, repo_url=config.repo_url)
     files = get_files(config)
-    stage.on_files(files, config)
+    runs = stage.on_files(files, config)
 
     # the build ran the solution: the checker passed and the assert after it held
     full = nbformat.read(files.get_file_from_path("notebooks/doubling.ipynb").abs_src_path, as_version=4)
@@ -102,6 +102,18 @@ def test_site_folds_the_solution_and_the_student_copy_runs_without_it(nb_project
     assert "Exercises .ipynb" not in stage.embed_html("plain")  # no exercises, no student copy
     uris = {f.src_uri for f in files}
     assert "notebooks/doubling-exercises.ipynb" in uris and "notebooks/plain-exercises.ipynb" not in uris
+
+    # the catalogue: what each notebook does, its exercises and both downloads
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from course.render import notebooks as notebooks_page
+    from course.render.env import SiteContext
+
+    data = SimpleNamespace(sessions=[], layout=stage.layout)
+    (page,) = notebooks_page.pages(data, SiteContext(notebooks=runs, built_at=datetime.now(timezone.utc)))
+    assert "| [Doubling, by hand](doubling.ipynb) | – | Exercise&#46; | 1 | [full](doubling.ipynb), [exercises](doubling-exercises.ipynb) |" in page.content
+    assert "| [plain](plain.ipynb) | – |  | 0 | [full](plain.ipynb) |" in page.content
 
     # the student copy: no solution code, no outputs; alone in a folder (as on Colab) it runs top to bottom
     student_path = files.get_file_from_path("notebooks/doubling-exercises.ipynb").abs_src_path

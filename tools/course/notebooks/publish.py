@@ -94,7 +94,7 @@ class Publisher:
 def run_record(result: NotebookResult) -> NotebookRun:
     """How a notebook's outputs were made, for the Notebooks page."""
     return NotebookRun(result.name, notebook_title(result), result.status, result.reason, result.seconds,
-                       result.peak_mb, result.executed_at)
+                       result.peak_mb, result.executed_at, notebook_description(result), exercises.count(result.nb))
 
 
 def notebook_title(result: NotebookResult) -> str:
@@ -105,6 +105,17 @@ def notebook_title(result: NotebookResult) -> str:
             if match:
                 return match[1]
     return result.name
+
+
+def notebook_description(result: NotebookResult) -> str:
+    """The first sentence of the prose under the notebook's title, for the catalogue."""
+    for cell in result.nb.cells if result.nb else ():
+        if cell.cell_type == "markdown":
+            paragraphs = [p.strip() for p in re.split(r"\n\s*\n", cell.source) if p.strip() and not p.lstrip().startswith("#")]
+            if paragraphs:
+                text = re.sub(r"[*`]", "", " ".join(paragraphs[0].split()))  # the catalogue shows it as plain text
+                return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    return ""
 
 
 # Bump when the post-processing below changes (the rendered HTML is cached on disk).

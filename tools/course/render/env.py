@@ -107,6 +107,8 @@ class NotebookRun:
     seconds: float | None = None
     peak_mb: float | None = None
     executed_at: str | None = None  # ISO 8601, UTC
+    description: str = ""  # the first sentence under its title
+    exercises: int = 0  # how many checked exercises it has (its student copy is <name>-exercises.ipynb)
 
 
 @dataclass(frozen=True)
