@@ -46,14 +46,13 @@ import torch
 from IPython.display import Markdown
 
 import lab
+import lab.checks
 from lab.induction import (
     INDUCTION_MODEL,
     duplicate_token_scores,
     half_losses,
     induction_model,
-    induction_scores,
     per_token_loss,
-    previous_token_scores,
     repeated_tokens,
     training_batch,
 )
@@ -209,6 +208,42 @@ plt.show()
 #   same token);
 # * **induction score**: from position $H + j$ to $j + 1$ (the token after the earlier
 #   copy).
+#
+# **Exercise 1.** Write `previous_token_scores(pattern)` and **Exercise 2.**
+# `induction_scores(pattern)`. `torch.diagonal(pattern, offset=-o, dim1=-2, dim2=-1)`
+# picks, for every query $i$, the weight on key $i - o$. The checkers in `lab.checks`
+# compare them with `lab.induction`'s on random causal patterns and recognise the usual
+# slips (the wrong diagonal, the wrong offset, averaging over the wrong axis).
+
+# %% tags=["exercise"]
+def previous_token_scores(pattern: torch.Tensor) -> torch.Tensor:
+    """pattern: (batch, head, pos, pos). Per head, the mean attention from position i to i - 1 (i >= 1): (head,)."""
+    raise NotImplementedError("your code here")
+
+
+def induction_scores(pattern: torch.Tensor) -> torch.Tensor:
+    """pattern: (batch, head, 2H, 2H) on H tokens repeated. Per head, the mean attention from each repeated
+    position H + j (j = 0 .. H - 1) to j + 1, the token after the earlier copy: (head,)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def previous_token_scores(pattern: torch.Tensor) -> torch.Tensor:
+    """pattern: (batch, head, pos, pos). Per head, the mean attention from position i to i - 1 (i >= 1): (head,)."""
+    return torch.diagonal(pattern, offset=-1, dim1=-2, dim2=-1).mean(dim=(0, -1))
+
+
+def induction_scores(pattern: torch.Tensor) -> torch.Tensor:
+    """pattern: (batch, head, 2H, 2H) on H tokens repeated. Per head, the mean attention from each repeated
+    position H + j (j = 0 .. H - 1) to j + 1, the token after the earlier copy: (head,)."""
+    half = pattern.shape[-1] // 2
+    after_copy = torch.diagonal(pattern, offset=-(half - 1), dim1=-2, dim2=-1)  # query q, key q - (H - 1)
+    return after_copy[..., 1:].mean(dim=(0, -1))  # drop query H - 1: it is still in the first copy
+
+
+# %%
+previous_token_scores = lab.checks.previous_token_scores(previous_token_scores)
+induction_scores = lab.checks.induction_scores(induction_scores)
 
 # %%
 scores = {

@@ -45,12 +45,12 @@ import torch
 from IPython.display import Markdown
 
 import lab
+import lab.checks
 from lab.sae import (
     BottleneckAutoencoder,
     SAEConfig,
     SparseAutoencoder,
     fraction_of_variance_unexplained,
-    max_cosine_similarity,
     pca_reconstruction_error,
     train_bottleneck,
     train_sae,
@@ -77,6 +77,7 @@ norms = toy.feature_norms()[0]
 stored = norms > 0.5
 true_directions = toy.W.detach()[0][:, stored]  # (5, n_stored): the answer the SAE should find
 print(f"toy model loss {toy_losses[-1]:.4f}; features stored (||W_i|| > 0.5): {int(stored.sum())} of 20")
+assert stored.all(), "at this sparsity the trained toy model should store every feature"
 
 # %% [markdown]
 # The data the SAE sees is only the hidden activations $h = W x$, 5 numbers per
@@ -111,6 +112,28 @@ print("activations:", tuple(h.shape), f"| examples with at least one active feat
 # come close to any direction, so a mean max cosine near 0.8 proves nothing. The
 # control is a random dictionary of the same size (which is also how the SAE starts),
 # measured the same way on 100 draws.
+#
+# **Exercise 1.** Write `max_cosine_similarity(true_directions, learned_directions)`,
+# the recovery measure; the checker compares it with `lab.sae`'s.
+
+# %% tags=["exercise"]
+def max_cosine_similarity(true_directions: torch.Tensor, learned_directions: torch.Tensor) -> torch.Tensor:
+    """Columns of (d, n_true) and (d, n_learned). For each true direction, the best cosine similarity
+    with any learned direction: (n_true,)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def max_cosine_similarity(true_directions: torch.Tensor, learned_directions: torch.Tensor) -> torch.Tensor:
+    """Columns of (d, n_true) and (d, n_learned). For each true direction, the best cosine similarity
+    with any learned direction: (n_true,)."""
+    true_unit = true_directions / true_directions.norm(dim=0, keepdim=True)
+    learned_unit = learned_directions / learned_directions.norm(dim=0, keepdim=True)
+    return (true_unit.T @ learned_unit).max(dim=1).values  # (n_true, n_learned) -> best per true direction
+
+
+# %%
+max_cosine_similarity = lab.checks.max_cosine_similarity(max_cosine_similarity)
 
 # %%
 active = x[:, 0].sum(-1) > 0  # examples with at least one active feature
@@ -120,9 +143,34 @@ random_dictionaries = [torch.randn(5, 40, generator=g) for _ in range(100)]
 random_cos = torch.stack([max_cosine_similarity(true_directions, d) for d in random_dictionaries])  # (100, n_stored)
 random_mmcs, random_sd = random_cos.mean(1).mean().item(), random_cos.mean(1).std().item()
 random_recovered = (random_cos > 0.99).float().mean().item()
+torch.manual_seed(0)  # the headline SAE's own initial dictionary (the loop below seeds the same way)
+initial_mmcs = max_cosine_similarity(true_directions, SparseAutoencoder(SAEConfig(d_in=5, d_sae=40)).W_dec.detach()).mean().item()
 print(f"true active features per nonzero example: {true_l0:.2f}")
 print(f"random 40-element dictionary: mean max cosine {random_mmcs:.3f} +- {random_sd:.3f}; "
-      f"share of features matched at cosine > 0.99: {random_recovered:.1%}")
+      f"share of features matched at cosine > 0.99: {random_recovered:.1%}; the SAE before training: {initial_mmcs:.3f}")
+
+# %% [markdown]
+# **Exercise 2.** Write the loss the SAEs are trained on, `sae_loss(x, x_hat, f, l1_coefficient)`:
+# the squared reconstruction error summed over the input's features, plus $\lambda$ times
+# the L1 norm of the code $f$, both averaged over the batch. `lab.sae` trains with its own
+# copy; below, each trained SAE's loss on the whole data set is computed with yours.
+
+# %% tags=["exercise"]
+def sae_loss(x: torch.Tensor, x_hat: torch.Tensor, f: torch.Tensor, l1_coefficient: float) -> torch.Tensor:
+    """x, x_hat: (batch, d_in); f: (batch, d_sae), the code. Returns a scalar."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def sae_loss(x: torch.Tensor, x_hat: torch.Tensor, f: torch.Tensor, l1_coefficient: float) -> torch.Tensor:
+    """x, x_hat: (batch, d_in); f: (batch, d_sae), the code. Returns a scalar."""
+    reconstruction = ((x_hat - x) ** 2).sum(dim=-1).mean()
+    sparsity = f.abs().sum(dim=-1).mean()
+    return reconstruction + l1_coefficient * sparsity
+
+
+# %%
+sae_loss = lab.checks.sae_loss(sae_loss)
 
 # %%
 results = {}
@@ -137,10 +185,12 @@ for l1_coefficient in [0.2, 0.4, 0.8]:
         "mmcs": max_cosine_similarity(true_directions, sae.W_dec.detach()),
         "fvu": fraction_of_variance_unexplained(h, h_hat),
         "l0": (f[active] > 0).float().sum(-1).mean().item(),
+        "loss": sae_loss(h, h_hat, f, l1_coefficient).item(),
     }
-print(" lambda | mean max cos | min max cos |   FVU  | active latents per nonzero example")
+print(" lambda | mean max cos | min max cos |   FVU  | active latents per nonzero example | loss")
 for lam, r in results.items():
-    print(f" {lam:6} |    {r['mmcs'].mean():.3f}     |    {r['mmcs'].min():.3f}    | {r['fvu']:.3f}  | {r['l0']:.2f}")
+    print(f" {lam:6} |    {r['mmcs'].mean():.3f}     |    {r['mmcs'].min():.3f}    | {r['fvu']:.3f}  | {r['l0']:.2f}"
+          f"                               | {r['loss']:.4f}")
 
 # %% [markdown]
 # A larger $\lambda$ buys sparser codes and cleaner features at the cost of
@@ -166,6 +216,7 @@ print(f"lambda = 0.4: mean max cosine {mmcs:.3f} (random dictionary {random_mmcs
       f"features matched at > 0.99: {recovered_share:.0%} (random {random_recovered:.1%}), "
       f"L0 {l0:.2f} (true {true_l0:.2f}), FVU {fvu:.3f}")
 assert mmcs > random_mmcs + MARGIN, f"the SAE should beat a random dictionary by {MARGIN}: {mmcs:.3f} vs {random_mmcs:.3f}"
+assert mmcs > initial_mmcs + MARGIN, f"training should move the dictionary onto the features: {mmcs:.3f} vs {initial_mmcs:.3f} at the start"
 assert recovered_share >= 0.9 > 10 * random_recovered, f"the SAE should match most features closely: {recovered_share:.0%}"
 assert abs(l0 - true_l0) < 1, f"the SAE's code should be about as sparse as the data: L0 {l0:.2f}, true {true_l0:.2f}"
 assert fvu <= 0.2, f"the SAE should reconstruct most of the activations' variance (FVU {fvu:.3f} > 0.2)"

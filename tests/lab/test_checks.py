@@ -29,6 +29,23 @@ def cross_entropy_solution(logits, targets):
     return -logits.log_softmax(-1).gather(-1, targets[..., None]).mean()
 
 
+def previous_solution(pattern):
+    return torch.diagonal(pattern, offset=-1, dim1=-2, dim2=-1).mean(dim=(0, -1))
+
+
+def induction_solution(pattern):
+    half = pattern.shape[-1] // 2
+    return torch.stack([pattern[:, :, half + j, j + 1] for j in range(half)], dim=-1).mean(dim=(0, -1))
+
+
+def max_cos_solution(true, learned):
+    return (F.normalize(true, dim=0).T @ F.normalize(learned, dim=0)).max(dim=1).values
+
+
+def sae_loss_solution(x, x_hat, f, l1_coefficient):
+    return ((x_hat - x) ** 2).sum(-1).mean() + l1_coefficient * f.abs().sum(-1).mean()
+
+
 def stub(*args):
     raise NotImplementedError
 
@@ -48,6 +65,22 @@ CASES = {
     "layer_norm": (layer_norm_solution, {
         "unbiased variance": lambda x, w, b, eps=1e-5: (x - x.mean(-1, keepdim=True)) / (x.var(-1, keepdim=True) + eps).sqrt() * w + b,
         "without the gain and bias": lambda x, w, b, eps=1e-5: F.layer_norm(x, w.shape, eps=eps),
+    }),
+    "previous_token_scores": (previous_solution, {
+        "main diagonal": lambda p: torch.diagonal(p, dim1=-2, dim2=-1).mean(dim=(0, -1)),
+    }),
+    "induction_scores": (induction_solution, {
+        "duplicate-token score": lambda p: torch.diagonal(p, offset=-(p.shape[-1] // 2), dim1=-2, dim2=-1).mean(dim=(0, -1)),
+        "position half - 1 included": lambda p: torch.diagonal(p, offset=-(p.shape[-1] // 2 - 1), dim1=-2, dim2=-1).mean(dim=(0, -1)),
+    }),
+    "max_cosine_similarity": (max_cos_solution, {
+        "without normalising": lambda t, l: (t.T @ l).max(dim=1).values,
+        "largest |cosine|": lambda t, l: (F.normalize(t, dim=0).T @ F.normalize(l, dim=0)).abs().max(dim=1).values,
+    }),
+    "sae_loss": (sae_loss_solution, {
+        "averaged over features": lambda x, xh, f, lam: ((xh - x) ** 2).mean() + lam * f.abs().sum(-1).mean(),
+        "without the L1 penalty": lambda x, xh, f, lam: ((xh - x) ** 2).sum(-1).mean(),
+        "penalty on the reconstruction": lambda x, xh, f, lam: ((xh - x) ** 2).sum(-1).mean() + lam * xh.abs().sum(-1).mean(),
     }),
     "cross_entropy": (cross_entropy_solution, {
         "summed": lambda l, t: -l.log_softmax(-1).gather(-1, t[..., None]).sum(),

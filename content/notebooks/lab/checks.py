@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from . import induction, sae
 from .gpt import Attention, GPTConfig
 
 FALLBACK = "The rest of the notebook uses the reference implementation meanwhile, so it still runs."
@@ -38,7 +39,8 @@ def check(name: str, student: Callable, reference: Callable, cases: list[tuple],
         except Exception as error:  # a student's bug: say what it was, never stop the notebook
             print(f"{name}: raised {type(error).__name__}: {error} (on inputs of shapes {shapes}). {FALLBACK}")
             return False
-        expected = reference(*case)
+        expected = torch.as_tensor(reference(*case))
+        got = torch.as_tensor(got) if isinstance(got, (int, float)) else got
         if not isinstance(got, Tensor) or got.shape != expected.shape:
             shape = tuple(got.shape) if isinstance(got, Tensor) else type(got).__name__
             print(f"{name}: wrong on test {number} of {len(cases)}: returned {shape}, expected a tensor of shape "
@@ -59,7 +61,7 @@ def _close(got: object, expected: Tensor, atol: float) -> bool:
 def _hint(got: object, case: tuple, mistakes: dict[str, Callable], atol: float) -> str:
     """Which known mistake the answer reproduces, if any."""
     return next((f" It matches the reference {mistake}." for mistake, wrong in mistakes.items()
-                 if _close(got, wrong(*case), atol)), "")
+                 if _close(got, torch.as_tensor(wrong(*case)), atol)), "")
 
 
 def _random(shape: tuple, generator: torch.Generator, scale: float = 1.0) -> Tensor:
@@ -165,3 +167,78 @@ def cross_entropy(student: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Tens
                 "with -log of the raw logits instead of the log-softmax": lambda l, t: -picked(l, t).mean(),
                 "with the softmax probability instead of its log": lambda l, t: -picked(l.softmax(-1), t).mean()}
     return student if check("cross_entropy", student, reference_cross_entropy, cases, mistakes) else reference_cross_entropy
+
+
+# --------------------------------------------------------------------------- induction-heads
+
+
+def _repeated_patterns(g: torch.Generator) -> list[tuple[Tensor]]:
+    """Causal attention patterns (batch, head, pos, pos) of even length, as a model's on a repeated probe."""
+    cases = []
+    for batch, heads, half in ((1, 1, 2), (2, 3, 5), (4, 2, 8)):
+        n = 2 * half
+        scores = _random((batch, heads, n, n), g, 2.0).masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), float("-inf"))
+        cases.append((scores.softmax(-1),))
+    return cases
+
+
+reference_previous_token_scores = induction.previous_token_scores
+reference_induction_scores = induction.induction_scores
+
+
+def previous_token_scores(student: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
+    """Check ``student(pattern)``: pattern (batch, head, pos, pos); per head, the mean attention from each
+    position i >= 1 to i - 1: (head,)."""
+    mistakes = {"on the main diagonal (attention to itself) instead of the one below it":
+                    lambda p: torch.diagonal(p, dim1=-2, dim2=-1).mean(dim=(0, -1)),
+                "averaged over heads instead of over the batch": lambda p: torch.diagonal(p, offset=-1, dim1=-2, dim2=-1).mean(dim=(1, -1))}
+    passed = check("previous_token_scores", student, reference_previous_token_scores, _repeated_patterns(torch.Generator().manual_seed(4)), mistakes)
+    return student if passed else reference_previous_token_scores
+
+
+def induction_scores(student: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
+    """Check ``student(pattern)``: pattern (batch, head, 2 half, 2 half) on a repeated sequence; per head, the
+    mean attention from each repeated position half + j (j = 0 .. half - 1) to j + 1, the token after the
+    earlier copy of the current token: (head,)."""
+    mistakes = {"for the earlier copy itself (offset half: a duplicate-token score) instead of the token after it":
+                    induction.duplicate_token_scores,
+                "with the query at position half - 1 included (it is still in the first copy; start at half)":
+                    lambda p: torch.diagonal(p, offset=-(p.shape[-1] // 2 - 1), dim1=-2, dim2=-1).mean(dim=(0, -1))}
+    passed = check("induction_scores", student, reference_induction_scores, _repeated_patterns(torch.Generator().manual_seed(5)), mistakes)
+    return student if passed else reference_induction_scores
+
+
+# --------------------------------------------------------------------------- sparse-autoencoders
+
+reference_max_cosine_similarity = sae.max_cosine_similarity
+
+
+def reference_sae_loss(x: Tensor, x_hat: Tensor, f: Tensor, l1_coefficient: float) -> Tensor:
+    """As ``lab.sae.SparseAutoencoder.loss``: squared error summed over features, plus lambda times the L1
+    norm of the code, both averaged over the batch."""
+    return ((x_hat - x) ** 2).sum(-1).mean() + l1_coefficient * f.abs().sum(-1).mean()
+
+
+def max_cosine_similarity(student: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Tensor, Tensor], Tensor]:
+    """Check ``student(true_directions, learned_directions)``: columns of (d, n_true) and (d, n_learned);
+    for each true direction, its best cosine similarity with any learned one: (n_true,)."""
+    g = torch.Generator().manual_seed(6)
+    cases = [(_random((d, n), g, 3.0), _random((d, m), g, 0.3)) for d, n, m in ((2, 1, 3), (5, 20, 40), (8, 6, 4))]
+    mistakes = {"without normalising the directions (dot products, not cosines)": lambda t, l: (t.T @ l).max(dim=1).values,
+                "with the largest |cosine| (a direction and its negative are different features)":
+                    lambda t, l: ((t / t.norm(dim=0)).T @ (l / l.norm(dim=0))).abs().max(dim=1).values}
+    passed = check("max_cosine_similarity", student, reference_max_cosine_similarity, cases, mistakes)
+    return student if passed else reference_max_cosine_similarity
+
+
+def sae_loss(student: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Check ``student(x, x_hat, f, l1_coefficient)``: x, x_hat (batch, d_in), f (batch, d_sae); a scalar."""
+    g = torch.Generator().manual_seed(7)
+    cases = [(_random((b, d), g), _random((b, d), g), torch.relu(_random((b, k), g)), lam)
+             for b, d, k, lam in ((1, 2, 3, 0.1), (16, 5, 40, 0.4), (8, 3, 6, 1.0))]
+    mistakes = {"with the squared error averaged over features (sum over the d_in features, then average over the batch)":
+                    lambda x, xh, f, lam: ((xh - x) ** 2).mean() + lam * f.abs().sum(-1).mean(),
+                "without the L1 penalty": lambda x, xh, f, lam: ((xh - x) ** 2).sum(-1).mean(),
+                "with the penalty on the reconstruction instead of the code f":
+                    lambda x, xh, f, lam: ((xh - x) ** 2).sum(-1).mean() + lam * xh.abs().sum(-1).mean()}
+    return student if check("sae_loss", student, reference_sae_loss, cases, mistakes) else reference_sae_loss
