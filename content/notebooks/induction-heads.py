@@ -221,6 +221,13 @@ def previous_token_scores(pattern: torch.Tensor) -> torch.Tensor:
     raise NotImplementedError("your code here")
 
 
+# %% tags=["solution"]
+def previous_token_scores(pattern: torch.Tensor) -> torch.Tensor:
+    """pattern: (batch, head, pos, pos). Per head, the mean attention from position i to i - 1 (i >= 1): (head,)."""
+    return torch.diagonal(pattern, offset=-1, dim1=-2, dim2=-1).mean(dim=(0, -1))
+
+
+# %% tags=["exercise"]
 def induction_scores(pattern: torch.Tensor) -> torch.Tensor:
     """pattern: (batch, head, 2H, 2H) on H tokens repeated. Per head, the mean attention from each repeated
     position H + j (j = 0 .. H - 1) to j + 1, the token after the earlier copy: (head,)."""
@@ -228,11 +235,6 @@ def induction_scores(pattern: torch.Tensor) -> torch.Tensor:
 
 
 # %% tags=["solution"]
-def previous_token_scores(pattern: torch.Tensor) -> torch.Tensor:
-    """pattern: (batch, head, pos, pos). Per head, the mean attention from position i to i - 1 (i >= 1): (head,)."""
-    return torch.diagonal(pattern, offset=-1, dim1=-2, dim2=-1).mean(dim=(0, -1))
-
-
 def induction_scores(pattern: torch.Tensor) -> torch.Tensor:
     """pattern: (batch, head, 2H, 2H) on H tokens repeated. Per head, the mean attention from each repeated
     position H + j (j = 0 .. H - 1) to j + 1, the token after the earlier copy: (head,)."""

@@ -31,6 +31,7 @@ from IPython.display import Markdown
 import torch.nn.functional as F
 
 import lab
+import lab.checks
 from lab import plots
 from lab.data import char_dataset, load_text
 from lab.models import char_gpt
@@ -47,10 +48,27 @@ print(f"{model.num_params():,} parameters, {n_layers} layers; final validation l
 #
 # `run_with_cache` records every intermediate activation. The residual stream before the
 # first block (`blocks.0.resid_pre`) is the token plus position embedding; after block $l$
-# it is `blocks.{l}.resid_post`. `model.unembed` applies the final LayerNorm and $W_U$,
-# exactly what the model does to its last residual stream.
+# it is `blocks.{l}.resid_post`. The lens reads each of them exactly as the model reads its
+# last one: final LayerNorm, then $W_U$.
+#
+# **Exercise 1.** Write `logit_lens(model, resid)` from `model.ln_final` and `model.W_U`;
+# `lab.checks.logit_lens` compares it with `model.unembed` on a small model whose final
+# LayerNorm is far from the identity.
+
+# %% tags=["exercise"]
+def logit_lens(model, resid: torch.Tensor) -> torch.Tensor:
+    """resid: (batch, pos, d_model), any layer's residual stream. Returns logits (batch, pos, vocab)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def logit_lens(model, resid: torch.Tensor) -> torch.Tensor:
+    """resid: (batch, pos, d_model), any layer's residual stream. Returns logits (batch, pos, vocab)."""
+    return model.W_U(model.ln_final(resid))  # the final LayerNorm first, as the model does
+
 
 # %%
+logit_lens = lab.checks.logit_lens(logit_lens)
 g = torch.Generator().manual_seed(0)
 starts = torch.randint(len(data.val) - 65, (256,), generator=g)
 windows = torch.stack([data.val[s : s + 65] for s in starts.tolist()])
@@ -62,7 +80,7 @@ stages = ["embed"] + [f"after block {l}" for l in range(n_layers)]
 residuals = [cache["blocks.0.resid_pre"]] + [cache[f"blocks.{l}.resid_post"] for l in range(n_layers)]
 
 with torch.no_grad():
-    lens_logits = [model.unembed(resid) for resid in residuals]  # each (batch, pos, vocab)
+    lens_logits = [logit_lens(model, resid) for resid in residuals]  # each (batch, pos, vocab)
 assert torch.allclose(lens_logits[-1], logits, atol=1e-5), "the lens on the last layer is the model's own output"
 
 # %% [markdown]
@@ -72,15 +90,34 @@ assert torch.allclose(lens_logits[-1], logits, atol=1e-5), "the lens on the last
 # * the **KL divergence** from the model's final distribution to the lens's distribution,
 #   $\mathrm{KL}(p_\text{final} \,\|\, p_\text{lens})$: how far the intermediate guess is
 #   from what the model will finally say.
+#
+# **Exercise 2.** Write `kl_divergence(p_logits, q_logits)`, the mean over positions of
+# $\mathrm{KL}(p \,\|\, q) = \sum_x p(x) (\log p(x) - \log q(x))$ for $p = \mathrm{softmax}$ of
+# the first argument.
+
+# %% tags=["exercise"]
+def kl_divergence(p_logits: torch.Tensor, q_logits: torch.Tensor) -> torch.Tensor:
+    """p_logits, q_logits: (..., vocab). Returns the mean over positions of KL(softmax(p) || softmax(q))."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def kl_divergence(p_logits: torch.Tensor, q_logits: torch.Tensor) -> torch.Tensor:
+    """p_logits, q_logits: (..., vocab). Returns the mean over positions of KL(softmax(p) || softmax(q))."""
+    log_p, log_q = F.log_softmax(p_logits, dim=-1), F.log_softmax(q_logits, dim=-1)
+    return (log_p.exp() * (log_p - log_q)).sum(dim=-1).mean()
+
 
 # %%
+kl_divergence = lab.checks.kl_divergence(kl_divergence)
+
+
 def cross_entropy(logits: torch.Tensor) -> float:
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1)).item()
 
 
 def kl_from_final(logits: torch.Tensor) -> float:
-    final_logp = F.log_softmax(lens_logits[-1], dim=-1)
-    return (final_logp.exp() * (final_logp - F.log_softmax(logits, dim=-1))).sum(-1).mean().item()
+    return kl_divergence(lens_logits[-1], logits).item()
 
 
 lens_loss = [cross_entropy(l) for l in lens_logits]

@@ -46,6 +46,24 @@ def sae_loss_solution(x, x_hat, f, l1_coefficient):
     return ((x_hat - x) ** 2).sum(-1).mean() + l1_coefficient * f.abs().sum(-1).mean()
 
 
+def kl_solution(p_logits, q_logits):
+    return F.kl_div(q_logits.log_softmax(-1), p_logits.log_softmax(-1), log_target=True, reduction="none").sum(-1).mean()
+
+
+def lens_solution(model, resid):
+    return model.W_U(model.ln_final(resid))
+
+
+def weighted_mse_solution(x_hat, x, importance):
+    return (importance * (x_hat - x) ** 2).sum(-1).mean(0)
+
+
+def dimensionality_solution(W):
+    norms2 = (W**2).sum(1)  # (instance, feature)
+    unit = W / W.norm(dim=1, keepdim=True)
+    return norms2 / (torch.einsum("ihf,ihg->ifg", unit, W) ** 2).sum(-1)
+
+
 def stub(*args):
     raise NotImplementedError
 
@@ -81,6 +99,23 @@ CASES = {
         "averaged over features": lambda x, xh, f, lam: ((xh - x) ** 2).mean() + lam * f.abs().sum(-1).mean(),
         "without the L1 penalty": lambda x, xh, f, lam: ((xh - x) ** 2).sum(-1).mean(),
         "penalty on the reconstruction": lambda x, xh, f, lam: ((xh - x) ** 2).sum(-1).mean() + lam * xh.abs().sum(-1).mean(),
+    }),
+    "kl_divergence": (kl_solution, {
+        "the other way round": lambda p, q: kl_solution(q, p),
+        "summed over positions": lambda p, q: kl_solution(p, q) * p[..., 0].numel(),
+        "logits used as log-probabilities": lambda p, q: (p.exp() * (p - q)).sum(-1).mean(),
+    }),
+    "logit_lens": (lens_solution, {
+        "without the final LayerNorm": lambda m, r: m.W_U(r),
+    }),
+    "weighted_mse": (weighted_mse_solution, {
+        "without the importance weights": lambda xh, x, imp: ((xh - x) ** 2).sum(-1).mean(0),
+        "averaged over features": lambda xh, x, imp: (imp * (xh - x) ** 2).mean(-1).mean(0),
+        "before squaring": lambda xh, x, imp: ((imp * (xh - x)) ** 2).sum(-1).mean(0),
+    }),
+    "feature_dimensionality": (dimensionality_solution, {
+        "without the j = i term": lambda W: (W**2).sum(1) / (dimensionality_solution(W) ** -1 * (W**2).sum(1) - (W**2).sum(1)),
+        "W_i instead of its unit vector": lambda W: (W**2).sum(1) / (torch.einsum("ihf,ihg->ifg", W, W) ** 2).sum(-1),
     }),
     "cross_entropy": (cross_entropy_solution, {
         "summed": lambda l, t: -l.log_softmax(-1).gather(-1, t[..., None]).sum(),

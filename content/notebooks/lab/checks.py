@@ -13,14 +13,15 @@ check never changes what the notebook computes after it.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 from typing import Callable
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from . import induction, sae
-from .gpt import Attention, GPTConfig
+from . import induction, sae, toy_models
+from .gpt import GPT, Attention, GPTConfig
 
 FALLBACK = "The rest of the notebook uses the reference implementation meanwhile, so it still runs."
 
@@ -242,3 +243,80 @@ def sae_loss(student: Callable[..., Tensor]) -> Callable[..., Tensor]:
                 "with the penalty on the reconstruction instead of the code f":
                     lambda x, xh, f, lam: ((xh - x) ** 2).sum(-1).mean() + lam * xh.abs().sum(-1).mean()}
     return student if check("sae_loss", student, reference_sae_loss, cases, mistakes) else reference_sae_loss
+
+
+# --------------------------------------------------------------------------- logit-lens
+
+
+def reference_kl_divergence(p_logits: Tensor, q_logits: Tensor) -> Tensor:
+    """KL(p || q) between the distributions softmax(p_logits) and softmax(q_logits) over the last axis,
+    averaged over every other position: a scalar."""
+    log_p, log_q = p_logits.log_softmax(-1), q_logits.log_softmax(-1)
+    return (log_p.exp() * (log_p - log_q)).sum(-1).mean()
+
+
+def kl_divergence(student: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Tensor, Tensor], Tensor]:
+    """Check ``student(p_logits, q_logits)``, both (..., vocab): the mean over positions of KL(p || q)."""
+    g = torch.Generator().manual_seed(8)
+    cases = [(_random(shape, g, 2.0), _random(shape, g, 2.0)) for shape in ((1, 3), (4, 7, 11), (2, 16, 46))]
+    mistakes = {"the other way round, KL(q || p) (KL is not symmetric)": lambda p, q: reference_kl_divergence(q, p),
+                "summed over positions instead of averaged": lambda p, q: reference_kl_divergence(p, q) * p[..., 0].numel(),
+                "with the logits used as log-probabilities (apply log_softmax first)":
+                    lambda p, q: (p.exp() * (p - q)).sum(-1).mean()}
+    return student if check("kl_divergence", student, reference_kl_divergence, cases, mistakes) else reference_kl_divergence
+
+
+def reference_logit_lens(model: GPT, resid: Tensor) -> Tensor:
+    return model.unembed(resid)
+
+
+def logit_lens(student: Callable[[GPT, Tensor], Tensor]) -> Callable[[GPT, Tensor], Tensor]:
+    """Check ``student(model, resid)``: resid (batch, pos, d_model) read as the model reads its last one:
+    (batch, pos, vocab)."""
+    g = torch.Generator().manual_seed(9)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(9)
+        model = GPT(GPTConfig(vocab_size=13, context_length=8, d_model=16, n_layers=1, n_heads=2)).eval()
+        with torch.no_grad():  # a final LayerNorm that is not the identity, so that forgetting it shows
+            model.ln_final.weight.uniform_(0.5, 1.5)
+            model.ln_final.bias.normal_(0, 0.5)
+    cases = [(model, _random((b, p, 16), g, 3.0)) for b, p in ((1, 1), (2, 5), (3, 8))]
+    mistakes = {"without the final LayerNorm (the model normalises its residual stream before W_U)":
+                    lambda m, r: m.W_U(r)}
+    with torch.no_grad():
+        passed = check("logit_lens", student, reference_logit_lens, cases, mistakes)
+    return student if passed else reference_logit_lens
+
+
+# --------------------------------------------------------------------------- superposition
+
+reference_weighted_mse = toy_models.weighted_mse
+
+
+def reference_feature_dimensionality(W: Tensor) -> Tensor:
+    """D_i = ||W_i||^2 / sum_j (W_i_hat . W_j)^2 for W (instance, hidden, feature): (instance, feature)."""
+    unit = W / W.norm(dim=1, keepdim=True).clamp_min(1e-8)
+    return (W**2).sum(1) / (torch.einsum("ihf,ihg->ifg", unit, W) ** 2).sum(-1).clamp_min(1e-8)
+
+
+def weighted_mse(student: Callable[[Tensor, Tensor, Tensor], Tensor]) -> Callable[[Tensor, Tensor, Tensor], Tensor]:
+    """Check ``student(x_hat, x, importance)``: x_hat, x (batch, instance, feature), importance (feature,);
+    the importance-weighted squared error summed over features, averaged over the batch: (instance,)."""
+    g = torch.Generator().manual_seed(10)
+    cases = [(_random((b, i, f), g), _random((b, i, f), g), torch.rand(f, generator=g)) for b, i, f in ((1, 1, 3), (8, 2, 5), (32, 4, 20))]
+    mistakes = {"without the importance weights": lambda xh, x, imp: ((xh - x) ** 2).sum(-1).mean(0),
+                "averaged over features instead of summed": lambda xh, x, imp: (imp * (xh - x) ** 2).mean(-1).mean(0),
+                "with the importance applied to the error before squaring": lambda xh, x, imp: ((imp * (xh - x)) ** 2).sum(-1).mean(0)}
+    return student if check("weighted_mse", student, reference_weighted_mse, cases, mistakes) else reference_weighted_mse
+
+
+def feature_dimensionality(student: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
+    """Check ``student(W)``: W (instance, hidden, feature); each feature's D_i: (instance, feature)."""
+    g = torch.Generator().manual_seed(11)
+    cases = [(_random((i, h, f), g),) for i, h, f in ((1, 2, 2), (3, 5, 20), (2, 4, 6))]
+    mistakes = {"without the j = i term in the denominator (that is the interference, not the dimensionality)":
+                    lambda W: (W**2).sum(1) / toy_models.superposition_score(SimpleNamespace(W=W)),
+                "with W_i instead of its unit vector in the dot products":
+                    lambda W: (W**2).sum(1) / (torch.einsum("ihf,ihg->ifg", W, W) ** 2).sum(-1)}
+    passed = check("feature_dimensionality", student, reference_feature_dimensionality, cases, mistakes)
+    return student if passed else reference_feature_dimensionality
