@@ -46,14 +46,8 @@ import torch
 
 import lab
 import lab.checks
-from lab.toy_models import (
-    ToyModel,
-    ToyModelConfig,
-    importance_weights,
-    sample_features,
-    superposition_score,
-    train_toy_model,
-)
+from lab import toy_models
+from lab.toy_models import ToyModel, ToyModelConfig, importance_weights, superposition_score, train_toy_model
 
 lab.notebook_setup(seed=0)
 
@@ -97,7 +91,7 @@ fig, ax = plt.subplots()
 ax.plot(losses, lw=0.8)
 ax.set(xlabel="step", ylabel="loss (mean over instances)", yscale="log", title="Training the six toy models")
 plt.show()
-fresh = sample_features(4096, feature_probability, config.n_features, torch.Generator().manual_seed(99))
+fresh = toy_models.sample_features(4096, feature_probability, config.n_features, torch.Generator().manual_seed(99))
 with torch.no_grad():
     final_loss = weighted_mse(model(fresh), fresh, importance)
 print("loss on a fresh batch, by sparsity:", "  ".join(f"S = {S}: {l:.4f}" for S, l in zip(sparsities, final_loss.tolist())))
