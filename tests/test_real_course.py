@@ -4,10 +4,12 @@ its outputs, and the notebooks page lists them all in course order."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import nbformat
 import pytest
 import yaml
 
@@ -57,3 +59,19 @@ def test_the_notebooks_page_lists_every_notebook_with_its_session(tmp_path_facto
     assert ">Grokking modular addition</a>" in html  # the notebook's own title
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="notebooks/"' in home  # a tab of its own
+
+
+def test_every_file_a_colab_setup_cell_fetches_is_published(tmp_path_factory):
+    """The deploy pushes site/notebooks/ to the branch Colab opens (tests/notebooks/test_nb_colab.py); the
+    setup cell of each download fetches lab's files from the same folder on the Pages site."""
+    site = support.real_site(tmp_path_factory)
+    folder = site / "notebooks"
+    site_url = yaml.safe_load((support.ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"].rstrip("/")
+    for path in sorted((support.ROOT / "content" / "notebooks").glob("*.py")):
+        download = nbformat.read(folder / f"{path.stem}.ipynb", as_version=4)
+        setup = download.cells[0].source
+        assert f"COURSE_FILES = {json.dumps(site_url + '/notebooks/')}" in setup, path.stem
+        files = json.loads(re.search(r"for name in (\[.*\]):", setup)[1])
+        assert "lab/__init__.py" in files, path.stem
+        missing = [name for name in files if not (folder / name).is_file()]
+        assert not missing, f"{path.stem}: the setup cell fetches files the site does not publish: {missing}"
