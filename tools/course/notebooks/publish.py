@@ -107,6 +107,9 @@ def notebook_title(result: NotebookResult) -> str:
     return result.name
 
 
+_SENTENCE_END = re.compile(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)[.!?](?=\s)")  # not "et al." or "e.g."
+
+
 def notebook_description(result: NotebookResult) -> str:
     """The first sentence of the prose under the notebook's title, for the catalogue."""
     for cell in result.nb.cells if result.nb else ():
@@ -114,7 +117,8 @@ def notebook_description(result: NotebookResult) -> str:
             paragraphs = [p.strip() for p in re.split(r"\n\s*\n", cell.source) if p.strip() and not p.lstrip().startswith("#")]
             if paragraphs:
                 text = re.sub(r"[*`]", "", " ".join(paragraphs[0].split()))  # the catalogue shows it as plain text
-                return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+                end = _SENTENCE_END.search(text)
+                return text[: end.end()] if end else text
     return ""
 
 

@@ -27,7 +27,8 @@ from course.ground.words import clock, day, long_day
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # Characters Markdown (and the extensions we enable) give meaning to.
-_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()#+\-.!|~^=:$@]")
+# A "#" right after "&" opens an entity that the HTML escaping just wrote ("'" is "&#39;"): left alone.
+_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()+\-.!|~^=:$@]|(?<!&)#")
 
 
 def md(value: object) -> Markup:
