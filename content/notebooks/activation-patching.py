@@ -39,6 +39,7 @@ import numpy as np
 import torch
 
 import lab
+import lab.checks
 from lab.induction import INDUCTION_MODEL, induction_model, induction_scores, previous_token_scores, repeated_tokens
 
 lab.notebook_setup(seed=0)
@@ -104,10 +105,23 @@ assert clean_score - corrupted_score > 2, "the corruption should break the behav
 # We report the **recovered fraction**
 # $$\frac{\text{patched} - \text{corrupted}}{\text{clean} - \text{corrupted}},$$
 # 0 when patching changes nothing and 1 when it restores the clean behaviour.
+#
+# **Exercise 1.** Write `patch_head(layer, head, source)`, the patch dictionary for one
+# head. **Exercise 2.** Write `recovered_fraction(patched, clean, corrupted)`. The checkers
+# run your patch on a small random model against a reference, and recognise patching the
+# whole layer, patching along the wrong axis, or computing the fraction *lost*.
+
+# %% tags=["exercise"]
+def patch_head(layer: int, head: int, source: dict) -> dict:
+    """A run_with_patches dict: blocks.{layer}.attn.head_out (batch, pos, head, d_model) with head `head`'s
+    slice replaced, at every position, by its value in the cache `source`; the other heads untouched."""
+    raise NotImplementedError("your code here")
 
 
-# %%
-def patch_head(layer: int, head: int, source: dict):
+# %% tags=["solution"]
+def patch_head(layer: int, head: int, source: dict) -> dict:
+    """A run_with_patches dict: blocks.{layer}.attn.head_out (batch, pos, head, d_model) with head `head`'s
+    slice replaced, at every position, by its value in the cache `source`; the other heads untouched."""
     clean_out = source[f"blocks.{layer}.attn.head_out"]
 
     def fn(head_out: torch.Tensor) -> torch.Tensor:
@@ -118,10 +132,27 @@ def patch_head(layer: int, head: int, source: dict):
     return {f"blocks.{layer}.attn.head_out": fn}
 
 
+# %% tags=["exercise"]
+def recovered_fraction(patched: float, clean: float, corrupted: float) -> float:
+    """0 when the patched run scores like the corrupted one, 1 when it scores like the clean one."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def recovered_fraction(patched: float, clean: float, corrupted: float) -> float:
+    """0 when the patched run scores like the corrupted one, 1 when it scores like the clean one."""
+    return (patched - corrupted) / (clean - corrupted)
+
+
+# %%
+patch_head = lab.checks.patch_head(patch_head)
+recovered_fraction = lab.checks.recovered_fraction(recovered_fraction)
+
+
 def recovered(patches: dict) -> float:
     with torch.no_grad():
         logits = model.run_with_patches(corrupted, patches)
-    return (repeat_logprob(logits) - corrupted_score) / (clean_score - corrupted_score)
+    return recovered_fraction(repeat_logprob(logits), clean_score, corrupted_score)
 
 
 recovery = np.array([[recovered(patch_head(l, h, clean_cache)) for h in range(cfg.n_heads)] for l in range(cfg.n_layers)])

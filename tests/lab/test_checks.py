@@ -64,6 +64,21 @@ def dimensionality_solution(W):
     return norms2 / (torch.einsum("ihf,ihg->ifg", unit, W) ** 2).sum(-1)
 
 
+def patch_head_solution(layer, head, source):
+    clean_out = source[f"blocks.{layer}.attn.head_out"]
+
+    def fn(head_out):
+        patched = head_out.clone()
+        patched[:, :, head] = clean_out[:, :, head]
+        return patched
+
+    return {f"blocks.{layer}.attn.head_out": fn}
+
+
+def recovered_solution(patched, clean, corrupted):
+    return (patched - corrupted) / (clean - corrupted)
+
+
 def stub(*args):
     raise NotImplementedError
 
@@ -116,6 +131,12 @@ CASES = {
     "feature_dimensionality": (dimensionality_solution, {
         "without the j = i term": lambda W: (W**2).sum(1) / (dimensionality_solution(W) ** -1 * (W**2).sum(1) - (W**2).sum(1)),
         "W_i instead of its unit vector": lambda W: (W**2).sum(1) / (torch.einsum("ihf,ihg->ifg", W, W) ** 2).sum(-1),
+    }),
+    "patch_head": (patch_head_solution, {
+        "every head of the layer": lambda layer, head, source: {f"blocks.{layer}.attn.head_out": lambda out: source[f"blocks.{layer}.attn.head_out"]},
+    }),
+    "recovered_fraction": (recovered_solution, {
+        "the fraction lost": lambda p, c, x: (c - p) / (c - x),
     }),
     "cross_entropy": (cross_entropy_solution, {
         "summed": lambda l, t: -l.log_softmax(-1).gather(-1, t[..., None]).sum(),

@@ -60,9 +60,14 @@ def _close(got: object, expected: Tensor, atol: float) -> bool:
 
 
 def _hint(got: object, case: tuple, mistakes: dict[str, Callable], atol: float) -> str:
-    """Which known mistake the answer reproduces, if any."""
-    return next((f" It matches the reference {mistake}." for mistake, wrong in mistakes.items()
-                 if _close(got, torch.as_tensor(wrong(*case)), atol)), "")
+    """Which known mistake the answer reproduces, if any (a mistake that cannot run on this input is skipped)."""
+    for mistake, wrong in mistakes.items():
+        try:
+            if _close(got, torch.as_tensor(wrong(*case)), atol):
+                return f" It matches the reference {mistake}."
+        except Exception:
+            continue
+    return ""
 
 
 def _random(shape: tuple, generator: torch.Generator, scale: float = 1.0) -> Tensor:
@@ -320,3 +325,56 @@ def feature_dimensionality(student: Callable[[Tensor], Tensor]) -> Callable[[Ten
                     lambda W: (W**2).sum(1) / (torch.einsum("ihf,ihg->ifg", W, W) ** 2).sum(-1)}
     passed = check("feature_dimensionality", student, reference_feature_dimensionality, cases, mistakes)
     return student if passed else reference_feature_dimensionality
+
+
+# --------------------------------------------------------------------------- activation-patching
+
+
+def reference_patch_head(layer: int, head: int, source: dict[str, Tensor]) -> dict[str, Callable[[Tensor], Tensor]]:
+    """The patch that gives head ``layer.head`` its output from ``source`` (a cache) and leaves the rest."""
+    name = f"blocks.{layer}.attn.head_out"
+    others = torch.arange(source[name].shape[2]) != head  # (head,): True where the run keeps its own output
+    return {name: lambda out: torch.where(others[None, None, :, None], out, source[name])}
+
+
+def patch_head(student: Callable[[int, int, dict], dict]) -> Callable[[int, int, dict], dict]:
+    """Check ``student(layer, head, source)``: the ``run_with_patches`` dict that replaces one head's
+    ``attn.head_out`` (batch, pos, head, d_model) by its value in the cache ``source``, all positions."""
+    g = torch.Generator().manual_seed(12)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(12)
+        model = GPT(GPTConfig(vocab_size=17, context_length=8, d_model=16, n_layers=2, n_heads=4, attn_only=True)).eval()
+    cases = []
+    for layer, head, n in ((0, 0, 3), (1, 2, 8), (0, 3, 6)):
+        a, b = (torch.randint(0, 17, (2, n), generator=g) for _ in range(2))
+        with torch.no_grad():
+            cases.append((b, layer, head, model.run_with_cache(a)[1]))
+
+    def run(make):
+        def logits(tokens, layer, head, source):
+            with torch.no_grad():
+                return model.run_with_patches(tokens, make(layer, head, source))
+        return logits
+
+    name = "blocks.{}.attn.head_out".format
+    mistakes = {"with every head of the layer patched, not just one":
+                    run(lambda layer, head, source: {name(layer): lambda out: source[name(layer)]}),
+                "along the position axis (dim 1) instead of the head axis (dim 2)":
+                    run(lambda layer, head, source: {name(layer): lambda out: out.index_copy(1, torch.tensor([head]), source[name(layer)][:, [head]])})}
+    passed = check("patch_head", run(student), run(reference_patch_head), cases, mistakes)
+    return student if passed else reference_patch_head
+
+
+def reference_recovered_fraction(patched: float, clean: float, corrupted: float) -> float:
+    return (patched - corrupted) / (clean - corrupted)
+
+
+def recovered_fraction(student: Callable[[float, float, float], float]) -> Callable[[float, float, float], float]:
+    """Check ``student(patched, clean, corrupted)``: 0 when patching changed nothing, 1 when it restored the
+    clean run."""
+    cases = [(-3.0, -0.5, -8.0), (-8.0, -0.2, -8.0), (-0.2, -0.2, -8.0), (1.5, 2.0, -1.0)]
+    mistakes = {"the other way round, the fraction lost ((clean - patched) / (clean - corrupted))":
+                    lambda p, c, x: (c - p) / (c - x),
+                "with the denominator's sign flipped": lambda p, c, x: (p - x) / (x - c)}
+    passed = check("recovered_fraction", student, reference_recovered_fraction, cases, mistakes)
+    return student if passed else reference_recovered_fraction
