@@ -38,6 +38,7 @@ import numpy as np
 from IPython.display import Markdown
 
 import lab
+import lab.checks
 from lab.data import char_dataset, load_text, tiny_stories
 from lab.tokenize import BPETokenizer
 
@@ -92,6 +93,39 @@ print(f"train: {len(train_ids):,} characters, validation: {len(val_ids):,} chara
 # extra times:
 #
 # $$p(x \mid c) = \frac{\text{count}(c, x) + k}{\text{count}(c) + kV}.$$
+#
+# **Exercise 1.** Write `add_k_probability` (the model below uses it), and **Exercise 2.**
+# `perplexity`, from a cross-entropy in nats. The checkers in `lab.checks` say what is
+# wrong if the numbers differ.
+
+# %% tags=["exercise"]
+def add_k_probability(count, context_count, k: float, vocab_size: int):
+    """p(x | c) with add-k smoothing, from count(c, x) and count(c) (numbers or tensors of them)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def add_k_probability(count, context_count, k: float, vocab_size: int):
+    """p(x | c) with add-k smoothing, from count(c, x) and count(c) (numbers or tensors of them)."""
+    return (count + k) / (context_count + k * vocab_size)  # every one of the V continuations gets k more
+
+
+# %% tags=["exercise"]
+def perplexity(cross_entropy):
+    """The perplexity of a model whose cross-entropy is `cross_entropy` nats per token."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def perplexity(cross_entropy):
+    """The perplexity of a model whose cross-entropy is `cross_entropy` nats per token."""
+    return math.exp(cross_entropy) if isinstance(cross_entropy, (int, float)) else cross_entropy.exp()
+
+
+# %%
+add_k_probability = lab.checks.add_k_probability(add_k_probability)
+perplexity = lab.checks.perplexity(perplexity)
+
 
 # %%
 class NGramModel:
@@ -106,7 +140,7 @@ class NGramModel:
 
     def prob(self, context: tuple, token: int) -> float:
         seen = self.counts.get(context, {})
-        return (seen.get(token, 0) + self.k) / (self.totals.get(context, 0) + self.k * self.V)
+        return add_k_probability(seen.get(token, 0), self.totals.get(context, 0), self.k, self.V)
 
     def distribution(self, context: tuple) -> np.ndarray:
         return np.array([self.prob(context, x) for x in range(self.V)])
@@ -143,7 +177,7 @@ names = {1: "unigram", 2: "bigram", 3: "trigram"}
 print(f"{'model':>8}  {'nats/char':>9}  {'perplexity':>10}")
 print(f"{'uniform':>8}  {math.log(V):9.3f}  {V:10.1f}")
 for n, loss in char_loss.items():
-    print(f"{names[n]:>8}  {loss:9.3f}  {math.exp(loss):10.2f}")
+    print(f"{names[n]:>8}  {loss:9.3f}  {perplexity(loss):10.2f}")
 
 # %%
 assert math.exp(char_loss[1]) < V, "a unigram model should beat the uniform distribution"

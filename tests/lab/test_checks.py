@@ -79,6 +79,10 @@ def recovered_solution(patched, clean, corrupted):
     return (patched - corrupted) / (clean - corrupted)
 
 
+def add_k_solution(count, context_count, k, vocab_size):
+    return (count + k) / (context_count + k * vocab_size)
+
+
 def stub(*args):
     raise NotImplementedError
 
@@ -137,6 +141,13 @@ CASES = {
     }),
     "recovered_fraction": (recovered_solution, {
         "the fraction lost": lambda p, c, x: (c - p) / (c - x),
+    }),
+    "add_k_probability": (add_k_solution, {
+        "without the k V": lambda c, cc, k, V: (c + k) / cc.clamp_min(1e-9),
+        "k added once": lambda c, cc, k, V: (c + k) / (cc + k),
+    }),
+    "perplexity": (torch.exp, {
+        "in bits": lambda x: 2**x,
     }),
     "cross_entropy": (cross_entropy_solution, {
         "summed": lambda l, t: -l.log_softmax(-1).gather(-1, t[..., None]).sum(),

@@ -74,6 +74,39 @@ def _random(shape: tuple, generator: torch.Generator, scale: float = 1.0) -> Ten
     return torch.randn(shape, generator=generator) * scale
 
 
+# --------------------------------------------------------------------------- language-modelling
+
+
+def reference_add_k_probability(count: Tensor, context_count: Tensor, k: float, vocab_size: int) -> Tensor:
+    return (count + k) / (context_count + k * vocab_size)
+
+
+def add_k_probability(student: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Check ``student(count, context_count, k, vocab_size)``: count(c, x), count(c) (tensors or numbers)."""
+    g = torch.Generator().manual_seed(13)
+    cases = []
+    for n, k, V in ((1, 1.0, 5), (6, 0.1, 46), (4, 0.001, 200)):
+        context = torch.randint(0, 50, (n,), generator=g).float()
+        cases.append(((context * torch.rand(n, generator=g)).floor(), context, k, V))
+    mistakes = {"without the k V in the denominator (the probabilities then do not sum to 1)":
+                    lambda c, cc, k, V: (c + k) / cc.clamp_min(1e-9),
+                "with k added once, not k times the vocabulary size, below": lambda c, cc, k, V: (c + k) / (cc + k)}
+    passed = check("add_k_probability", student, reference_add_k_probability, cases, mistakes)
+    return student if passed else reference_add_k_probability
+
+
+def reference_perplexity(cross_entropy: Tensor) -> Tensor:
+    return torch.exp(torch.as_tensor(cross_entropy, dtype=torch.float64))
+
+
+def perplexity(student: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
+    """Check ``student(cross_entropy)``: a loss in nats per token -> the perplexity."""
+    cases = [(torch.tensor(v),) for v in (0.0, 0.5, 2.121, 3.829)]
+    mistakes = {"in bits (2 ** loss): our losses are in nats, natural logarithms": lambda x: 2**x,
+                "with 10 ** loss": lambda x: 10**x}
+    return student if check("perplexity", student, reference_perplexity, cases, mistakes) else reference_perplexity
+
+
 # --------------------------------------------------------------------------- attention-heads
 
 
