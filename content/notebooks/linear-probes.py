@@ -36,6 +36,7 @@ import torch
 import torch.nn.functional as F
 
 import lab
+import lab.checks
 from lab import plots
 from lab.data import char_dataset, load_text, tiny_stories
 from lab.models import char_gpt
@@ -140,14 +141,30 @@ torch.manual_seed(0)
 tasks = {"quote": quote[probed], "girl hero": girl_hero[probed]}
 task_accuracy = {name: [probe_accuracy(r, y) for r in residuals] for name, y in tasks.items()}
 
+# %% [markdown]
+# A probe is only worth its accuracy above the **majority baseline**: always guessing the
+# more common class. **Exercise 1.** Write `majority_accuracy(labels)`, honest about the
+# split: the guess is chosen on the fitting windows (the first half) and scored on the test
+# windows.
 
+# %% tags=["exercise"]
 def majority_accuracy(labels: torch.Tensor) -> float:
-    """Held-out accuracy of always guessing the class that is more common in the fitting windows."""
+    """labels: (window, pos) of 0/1. Held-out accuracy of always guessing the class that is more common
+    in the first half of the windows (a tie: 1), scored on the second half."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def majority_accuracy(labels: torch.Tensor) -> float:
+    """labels: (window, pos) of 0/1. Held-out accuracy of always guessing the class that is more common
+    in the first half of the windows (a tie: 1), scored on the second half."""
     half = labels.shape[0] // 2
     guess = int(labels[:half].float().mean().item() >= 0.5)
     return (labels[half:] == guess).float().mean().item()
 
 
+# %%
+majority_accuracy = lab.checks.majority_accuracy(majority_accuracy)
 majority = {name: majority_accuracy(y) for name, y in tasks.items()}
 for name in tasks:
     print(f"{name:>10}: majority baseline {majority[name]:.3f}; probe accuracy by stage:",
@@ -186,9 +203,29 @@ for name in tasks:
 # characters** as the type: there are hundreds of them in the probe data, too many for a
 # linear probe to memorise, so the control measures how much of the task a probe could get
 # from recent characters alone plus its own capacity.
+#
+# **Exercise 2.** Write `context_type(ids, positions)`: one integer per position, equal
+# exactly where the last three characters are equal. The checker accepts any numbering and
+# catches collisions (adding the three ids, say).
+
+# %% tags=["exercise"]
+def context_type(ids: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    """ids: (n,) character ids of the text; positions: any shape, each >= 2. Returns, per position, an
+    integer that identifies its last three characters (ids[p - 2], ids[p - 1], ids[p])."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def context_type(ids: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    """ids: (n,) character ids of the text; positions: any shape, each >= 2. Returns, per position, an
+    integer that identifies its last three characters (ids[p - 2], ids[p - 1], ids[p])."""
+    V = int(ids.max()) + 1  # a number in base V: no two triples share one
+    return (ids[positions] * V + ids[positions - 1]) * V + ids[positions - 2]
+
 
 # %%
-trigram_type = ids[probed] * 10_000 + ids[probed - 1] * 100 + ids[probed - 2]
+context_type = lab.checks.context_type(context_type)
+trigram_type = context_type(ids, probed)
 print(f"{len(torch.unique(char_type))} character types, {len(torch.unique(trigram_type))} trigram types")
 trigram_control = {name: [probe_accuracy(r, control_labels(trigram_type, y.float().mean().item())) for r in residuals]
                    for name, y in tasks.items()}

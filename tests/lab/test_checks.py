@@ -83,6 +83,16 @@ def add_k_solution(count, context_count, k, vocab_size):
     return (count + k) / (context_count + k * vocab_size)
 
 
+def majority_solution(labels):
+    half = labels.shape[0] // 2
+    guess = int(labels[:half].float().mean().item() >= 0.5)
+    return (labels[half:] == guess).float().mean().item()
+
+
+def context_solution(ids, positions):
+    return ids[positions] * 10_000 + ids[positions - 1] * 100 + ids[positions - 2]
+
+
 def stub(*args):
     raise NotImplementedError
 
@@ -148,6 +158,13 @@ CASES = {
     }),
     "perplexity": (torch.exp, {
         "in bits": lambda x: 2**x,
+    }),
+    "majority_accuracy": (majority_solution, {
+        "majority share of all windows": lambda y: max(y.float().mean().item(), 1 - y.float().mean().item()),
+    }),
+    "context_type": (context_solution, {
+        "current character only": lambda ids, pos: ids[pos],
+        "added up": lambda ids, pos: ids[pos] + ids[pos - 1] + ids[pos - 2],
     }),
     "cross_entropy": (cross_entropy_solution, {
         "summed": lambda l, t: -l.log_softmax(-1).gather(-1, t[..., None]).sum(),

@@ -49,7 +49,7 @@ def check(name: str, student: Callable, reference: Callable, cases: list[tuple],
             return False
         if not _close(got, expected, atol):
             print(f"{name}: wrong on test {number} of {len(cases)} (inputs of shapes {shapes}): largest difference "
-                  f"{(got - expected).abs().max().item():.3g}.{_hint(got, case, mistakes, atol)} {FALLBACK}")
+                  f"{(got.float() - expected.float()).abs().max().item():.3g}.{_hint(got, case, mistakes, atol)} {FALLBACK}")
             return False
     print(f"{name}: all {len(cases)} tests passed.")
     return True
@@ -105,6 +105,59 @@ def perplexity(student: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor
     mistakes = {"in bits (2 ** loss): our losses are in nats, natural logarithms": lambda x: 2**x,
                 "with 10 ** loss": lambda x: 10**x}
     return student if check("perplexity", student, reference_perplexity, cases, mistakes) else reference_perplexity
+
+
+# --------------------------------------------------------------------------- linear-probes
+
+
+def reference_majority_accuracy(labels: Tensor) -> Tensor:
+    """Accuracy on the second half of the windows (batch, ...) of the first half's most common 0/1 label."""
+    half = labels.shape[0] // 2
+    guess = int(2 * labels[:half].sum() >= labels[:half].numel())  # a tie goes to 1
+    return (labels[half:] == guess).double().mean()
+
+
+def majority_accuracy(student: Callable[[Tensor], float]) -> Callable[[Tensor], float]:
+    """Check ``student(labels)``: labels (window, pos) of 0/1; fit on the first half of the windows, score
+    on the second."""
+    g = torch.Generator().manual_seed(14)
+    cases = [((torch.rand(w, p, generator=g) < share).long(),) for w, p, share in ((2, 3, 0.5), (10, 8, 0.8), (40, 32, 0.3))]
+    cases.append((torch.cat([torch.ones(10, 4), torch.zeros(10, 4)]).long(),))  # fitting all 1, test all 0
+    mistakes = {"with the majority share of all windows (the test windows must not choose the guess)":
+                    lambda y: torch.tensor(max(y.float().mean().item(), 1 - y.float().mean().item())),
+                "scored on the fitting windows instead of the test windows":
+                    lambda y: torch.tensor(max(y[: y.shape[0] // 2].float().mean().item(), 1 - y[: y.shape[0] // 2].float().mean().item()))}
+    passed = check("majority_accuracy", student, reference_majority_accuracy, cases, mistakes)
+    return student if passed else reference_majority_accuracy
+
+
+def reference_context_type(ids: Tensor, positions: Tensor) -> Tensor:
+    """One integer per position for its last three characters (the current one and the two before)."""
+    triples = torch.stack([ids[positions], ids[positions - 1], ids[positions - 2]], dim=-1)
+    return torch.unique(triples.reshape(-1, 3), dim=0, return_inverse=True)[1].reshape(positions.shape)
+
+
+def _partition(types: Tensor) -> Tensor:
+    """Which positions share a type: what a control task sees of the types, whatever their numbering."""
+    flat = torch.as_tensor(types).flatten()
+    return flat[:, None] == flat[None, :]
+
+
+def context_type(student: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Tensor, Tensor], Tensor]:
+    """Check ``student(ids, positions)``: equal outputs exactly where the last three characters are equal
+    (any numbering will do)."""
+    g = torch.Generator().manual_seed(15)
+    cases = []
+    for n, vocab, shape in ((10, 2, (2, 2)), (200, 46, (6, 5)), (400, 150, (8, 8))):
+        ids = torch.randint(0, vocab, (n,), generator=g)
+        cases.append((ids, torch.randint(2, n, shape, generator=g)))
+    mistakes = {"with the current character only": lambda ids, pos: _partition(ids[pos]),
+                "with the three characters added up (different triples collide)":
+                    lambda ids, pos: _partition(ids[pos] + ids[pos - 1] + ids[pos - 2]),
+                "with the last two characters only": lambda ids, pos: _partition(ids[pos] * 1000 + ids[pos - 1])}
+    passed = check("context_type", lambda ids, pos: _partition(student(ids, pos)),
+                   lambda ids, pos: _partition(reference_context_type(ids, pos)), cases, mistakes)
+    return student if passed else reference_context_type
 
 
 # --------------------------------------------------------------------------- attention-heads
