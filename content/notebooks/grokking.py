@@ -43,10 +43,10 @@ import torch
 from IPython.display import Markdown
 
 import lab
+import lab.algorithmic
+import lab.checks
 from lab.algorithmic import (
     fan_in_init_,
-    fourier_basis,
-    frequency_energy,
     grokking_model_config,
     modular_addition_split,
     train_modular_addition,
@@ -95,7 +95,7 @@ print(f"{model.num_params():,} parameters")
 
 # %%
 def top5_share(m: GPT) -> float:
-    return frequency_energy(m.W_E.weight[:p]).sort(descending=True).values[:5].sum().item()
+    return lab.algorithmic.frequency_energy(m.W_E.weight[:p]).sort(descending=True).values[:5].sum().item()
 
 
 history = train_modular_addition(
@@ -192,6 +192,49 @@ Markdown(f"Without weight decay the model reaches {control_train:.0%} training a
 # constant function and, for each frequency $k = 1, \dots, (p-1)/2$, a cosine and a sine.
 # It is orthonormal, so the squared norm of $W_E$ splits exactly into one share per
 # frequency.
+#
+# **Exercise 1.** Write `fourier_basis(p)`, the basis as the rows of a $(p, p)$ matrix, and
+# **Exercise 2.** `frequency_energy(W)`, each frequency's share of $\lVert W \rVert^2$ (the
+# training loop above tracked `lab.algorithmic`'s version as its progress measure).
+
+# %% tags=["exercise"]
+def fourier_basis(p: int) -> torch.Tensor:
+    """Rows: the constant, then cos(2 pi k x / p) and sin(2 pi k x / p) for k = 1 .. (p-1)/2, on
+    x = 0 .. p-1, each scaled to length 1: (p, p)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def fourier_basis(p: int) -> torch.Tensor:
+    """Rows: the constant, then cos(2 pi k x / p) and sin(2 pi k x / p) for k = 1 .. (p-1)/2, on
+    x = 0 .. p-1, each scaled to length 1: (p, p)."""
+    x = torch.arange(p, dtype=torch.float64)
+    waves = [torch.ones(p, dtype=torch.float64)]
+    for k in range(1, (p - 1) // 2 + 1):
+        waves += [torch.cos(2 * np.pi * k * x / p), torch.sin(2 * np.pi * k * x / p)]
+    rows = torch.stack(waves)
+    return (rows / rows.norm(dim=1, keepdim=True)).float()
+
+
+# %% tags=["exercise"]
+def frequency_energy(W: torch.Tensor) -> torch.Tensor:
+    """W: (p, d), one row per number. Each frequency's share of ||W||^2: the constant, then k = 1 ..
+    (p-1)/2 with its cos and sin together; the shares sum to 1: (1 + (p-1)/2,)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def frequency_energy(W: torch.Tensor) -> torch.Tensor:
+    """W: (p, d), one row per number. Each frequency's share of ||W||^2: the constant, then k = 1 ..
+    (p-1)/2 with its cos and sin together; the shares sum to 1: (1 + (p-1)/2,)."""
+    per_row = ((fourier_basis(W.shape[0]) @ W) ** 2).sum(dim=1)  # (p,): one per basis function
+    shares = torch.cat([per_row[:1], per_row[1::2] + per_row[2::2]])  # cos k and sin k together
+    return shares / shares.sum()
+
+
+# %%
+fourier_basis = lab.checks.fourier_basis(fourier_basis)
+frequency_energy = lab.checks.frequency_energy(frequency_energy)
 
 # %%
 W_E = model.W_E.weight[:p].detach()  # (p, d_model): the numbers' embeddings, without "="
@@ -218,7 +261,7 @@ assert top5 > 0.8, f"after grokking the embedding should be sparse in frequency:
 # which should trace $\cos(2\pi k a / p)$:
 
 # %%
-basis, names = fourier_basis(p)
+basis = fourier_basis(p)
 k = ranked[0].item()
 cos_k = basis[2 * k - 1]  # the "cos k" row of the basis
 direction = cos_k @ W_E  # (d_model,): where the embedding puts cos k

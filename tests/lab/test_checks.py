@@ -93,6 +93,21 @@ def context_solution(ids, positions):
     return ids[positions] * 10_000 + ids[positions - 1] * 100 + ids[positions - 2]
 
 
+def fourier_solution(p):
+    x = torch.arange(p, dtype=torch.float64)
+    rows = [torch.full((p,), 1 / math.sqrt(p), dtype=torch.float64)]
+    for k in range(1, (p - 1) // 2 + 1):
+        rows += [math.sqrt(2 / p) * torch.cos(2 * math.pi * k * x / p), math.sqrt(2 / p) * torch.sin(2 * math.pi * k * x / p)]
+    return torch.stack(rows).float()
+
+
+def energy_solution(W):
+    coefficients = fourier_solution(W.shape[0]) @ W  # (p, d)
+    per_row = (coefficients**2).sum(dim=1)
+    shares = torch.cat([per_row[:1], per_row[1::2] + per_row[2::2]])
+    return shares / shares.sum()
+
+
 def stub(*args):
     raise NotImplementedError
 
@@ -165,6 +180,12 @@ CASES = {
     "context_type": (context_solution, {
         "current character only": lambda ids, pos: ids[pos],
         "added up": lambda ids, pos: ids[pos] + ids[pos - 1] + ids[pos - 2],
+    }),
+    "fourier_basis": (fourier_solution, {
+        "without normalising": lambda p: torch.cat([torch.ones(1, p), fourier_solution(p)[1:] * math.sqrt(p / 2)]),
+    }),
+    "frequency_energy": (energy_solution, {
+        "not divided by the total": lambda W: energy_solution(W) * (W**2).sum(),
     }),
     "cross_entropy": (cross_entropy_solution, {
         "summed": lambda l, t: -l.log_softmax(-1).gather(-1, t[..., None]).sum(),

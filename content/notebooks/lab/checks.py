@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from . import induction, sae, toy_models
+from . import algorithmic, induction, sae, toy_models
 from .gpt import GPT, Attention, GPTConfig
 
 FALLBACK = "The rest of the notebook uses the reference implementation meanwhile, so it still runs."
@@ -30,7 +30,7 @@ def check(name: str, student: Callable, reference: Callable, cases: list[tuple],
           atol: float = 1e-5) -> bool:
     """Compare ``student(*case)`` with ``reference(*case)`` on every case; print the verdict; True if it passed."""
     for number, case in enumerate(cases, start=1):
-        shapes = ", ".join(str(tuple(a.shape)) for a in case if isinstance(a, Tensor))
+        shapes = ", ".join(str(tuple(a.shape)) if isinstance(a, Tensor) else repr(a) for a in case if isinstance(a, (Tensor, int, float)))
         try:
             with torch.random.fork_rng(devices=[]):
                 got = student(*case)
@@ -158,6 +158,48 @@ def context_type(student: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Tenso
     passed = check("context_type", lambda ids, pos: _partition(student(ids, pos)),
                    lambda ids, pos: _partition(reference_context_type(ids, pos)), cases, mistakes)
     return student if passed else reference_context_type
+
+
+# --------------------------------------------------------------------------- grokking
+
+
+def reference_fourier_basis(p: int) -> Tensor:
+    return algorithmic.fourier_basis(p)[0]
+
+
+def fourier_basis(student: Callable[[int], Tensor]) -> Callable[[int], Tensor]:
+    """Check ``student(p)``: the orthonormal Fourier basis on {0 .. p-1} as rows, (p, p): the constant, then
+    cos k and sin k for k = 1 .. (p-1)/2."""
+    cases = [(3,), (7,), (59,)]
+
+    def unnormalised(p):
+        x = torch.arange(p, dtype=torch.float64)
+        rows = [torch.ones(p, dtype=torch.float64)]
+        for k in range(1, (p - 1) // 2 + 1):
+            rows += [torch.cos(2 * math.pi * k * x / p), torch.sin(2 * math.pi * k * x / p)]
+        return torch.stack(rows).float()
+
+    mistakes = {"without normalising the rows to length 1": unnormalised}
+    return student if check("fourier_basis", student, reference_fourier_basis, cases, mistakes, atol=1e-4) else reference_fourier_basis
+
+
+reference_frequency_energy = algorithmic.frequency_energy
+
+
+def frequency_energy(student: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
+    """Check ``student(W)``: W (p, d); each frequency's share of ||W||^2 (the constant, then k = 1 ..
+    (p-1)/2, cos and sin together), summing to 1: (1 + (p-1)/2,)."""
+    g = torch.Generator().manual_seed(16)
+    cases = [(_random((p, d), g),) for p, d in ((3, 2), (7, 5), (59, 64))]
+
+    def unshared(W):
+        energy = ((reference_fourier_basis(W.shape[0]) @ W) ** 2).sum(dim=1)
+        return torch.cat([energy[:1], energy[1:].reshape(-1, 2).sum(dim=1)])
+
+    mistakes = {"not divided by the total (the shares must sum to 1)": unshared,
+                "with norms instead of squared norms": lambda W: (lambda e: e / e.sum())(unshared(W).sqrt())}
+    passed = check("frequency_energy", student, reference_frequency_energy, cases, mistakes, atol=1e-4)
+    return student if passed else reference_frequency_energy
 
 
 # --------------------------------------------------------------------------- attention-heads
