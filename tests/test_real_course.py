@@ -4,10 +4,12 @@ its outputs, and the notebooks page lists them all in course order."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import nbformat
 import pytest
 import yaml
 
@@ -74,3 +76,19 @@ def test_the_search_indexes_a_notebooks_headings_and_prose_but_not_its_code(tmp_
     html = (site / "schedule" / "logit-lens" / "index.html").read_text(encoding="utf-8")
     assert "run_with_cache(tokens)" in html and "run_with_cache(tokens)" not in text  # its code: on the page only
     assert "cross-entropy" in text and "KL from final" not in text  # and its printed outputs
+
+
+def test_every_file_a_colab_setup_cell_fetches_is_published(tmp_path_factory):
+    """The deploy pushes site/notebooks/ to the branch Colab opens (tests/notebooks/test_nb_colab.py); the
+    setup cell of each download fetches lab's files from the same folder on the Pages site."""
+    site = support.real_site(tmp_path_factory)
+    folder = site / "notebooks"
+    site_url = yaml.safe_load((support.ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"].rstrip("/")
+    for path in sorted((support.ROOT / "content" / "notebooks").glob("*.py")):
+        download = nbformat.read(folder / f"{path.stem}.ipynb", as_version=4)
+        setup = download.cells[0].source
+        assert f"COURSE_FILES = {json.dumps(site_url + '/notebooks/')}" in setup, path.stem
+        files = json.loads(re.search(r"for name in (\[.*\]):", setup)[1])
+        assert "lab/__init__.py" in files, path.stem
+        missing = [name for name in files if not (folder / name).is_file()]
+        assert not missing, f"{path.stem}: the setup cell fetches files the site does not publish: {missing}"

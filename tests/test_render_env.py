@@ -18,6 +18,7 @@ def test_md_escapes_html_and_markdown_syntax():
 def test_md_keeps_plain_text_readable():
     assert md("Attention Is All You Need") == "Attention Is All You Need"
     assert md(None) == ""
+    assert render_markdown(md("GPT's #1 \"head\" & more")) == "<p>GPT&#39;s &#35;1 &#34;head&#34; &amp; more</p>"
 
 
 def test_safe_title_cannot_open_a_tag_or_entity():

@@ -39,6 +39,7 @@ import numpy as np
 import torch
 
 import lab
+import lab.checks
 from lab.induction import INDUCTION_MODEL, induction_model, induction_scores, previous_token_scores, repeated_tokens
 
 lab.notebook_setup(seed=0)
@@ -104,10 +105,23 @@ assert clean_score - corrupted_score > 2, "the corruption should break the behav
 # We report the **recovered fraction**
 # $$\frac{\text{patched} - \text{corrupted}}{\text{clean} - \text{corrupted}},$$
 # 0 when patching changes nothing and 1 when it restores the clean behaviour.
+#
+# **Exercise 1.** Write `patch_head(layer, head, source)`, the patch dictionary for one
+# head. **Exercise 2.** Write `recovered_fraction(patched, clean, corrupted)`. The checkers
+# run your patch on a small random model against a reference, and recognise patching the
+# whole layer, patching along the wrong axis, or computing the fraction *lost*.
+
+# %% tags=["exercise"]
+def patch_head(layer: int, head: int, source: dict) -> dict:
+    """A run_with_patches dict: blocks.{layer}.attn.head_out (batch, pos, head, d_model) with head `head`'s
+    slice replaced, at every position, by its value in the cache `source`; the other heads untouched."""
+    raise NotImplementedError("your code here")
 
 
-# %%
-def patch_head(layer: int, head: int, source: dict):
+# %% tags=["solution"]
+def patch_head(layer: int, head: int, source: dict) -> dict:
+    """A run_with_patches dict: blocks.{layer}.attn.head_out (batch, pos, head, d_model) with head `head`'s
+    slice replaced, at every position, by its value in the cache `source`; the other heads untouched."""
     clean_out = source[f"blocks.{layer}.attn.head_out"]
 
     def fn(head_out: torch.Tensor) -> torch.Tensor:
@@ -118,10 +132,27 @@ def patch_head(layer: int, head: int, source: dict):
     return {f"blocks.{layer}.attn.head_out": fn}
 
 
+# %% tags=["exercise"]
+def recovered_fraction(patched: float, clean: float, corrupted: float) -> float:
+    """0 when the patched run scores like the corrupted one, 1 when it scores like the clean one."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def recovered_fraction(patched: float, clean: float, corrupted: float) -> float:
+    """0 when the patched run scores like the corrupted one, 1 when it scores like the clean one."""
+    return (patched - corrupted) / (clean - corrupted)
+
+
+# %%
+patch_head = lab.checks.patch_head(patch_head)
+recovered_fraction = lab.checks.recovered_fraction(recovered_fraction)
+
+
 def recovered(patches: dict) -> float:
     with torch.no_grad():
         logits = model.run_with_patches(corrupted, patches)
-    return (repeat_logprob(logits) - corrupted_score) / (clean_score - corrupted_score)
+    return recovered_fraction(repeat_logprob(logits), clean_score, corrupted_score)
 
 
 recovery = np.array([[recovered(patch_head(l, h, clean_cache)) for h in range(cfg.n_heads)] for l in range(cfg.n_layers)])
@@ -145,16 +176,16 @@ ax.set(xlabel="head (layer.head)", ylabel="recovered fraction", title="Patching 
 plt.show()
 
 # %% [markdown]
-# The headline: patching a single **layer-1** head recovers more of the clean
-# behaviour than patching any layer-0 head. We assert it.
+# Patching a single **layer-1** head recovers more of the clean behaviour than
+# patching any layer-0 head. (Patching *all* of layer 1 would restore it
+# completely, but that holds by construction: in a model without LayerNorm or
+# MLPs, layer 1 writes straight into the unembedding, so its clean output *is* most
+# of the clean logits. Such a result says nothing about the circuit.)
 
 # %%
 best_layer1 = recovery[1].max()
-assert best_layer1 > recovery[0].max(), f"a layer-1 head should recover most: layer 1 best {best_layer1:.2f}, layer 0 best {recovery[0].max():.2f}"
-all_layer1 = recovered({"blocks.1.attn.head_out": lambda a: clean_cache["blocks.1.attn.head_out"]})
-assert all_layer1 > 0.9, f"patching all of layer 1 should restore the clean behaviour, got {all_layer1:.2f}"
 print(f"best layer-1 head recovers {best_layer1:.1%}; best layer-0 head recovers {recovery[0].max():.1%}")
-print(f"all layer-1 heads together: {all_layer1:.0%}")
+assert best_layer1 > recovery[0].max(), f"a layer-1 head should recover most: layer 1 best {best_layer1:.2f}, layer 0 best {recovery[0].max():.2f}"
 
 # %% [markdown]
 # **Why layer 0 recovers so little.** The layer-1 induction heads read their *values*
@@ -212,10 +243,89 @@ assert damage[1].max() < recovery[1].max(), "layer-1 heads should be more suffic
 # corrupt. Denoising and noising answer different questions (roughly sufficiency and
 # necessity), which is why Heimersheim and Nanda (2024) ask that every patching
 # result say which one was used.
+#
+# ## Path patching: keys, queries or values?
+#
+# Noising a previous-token head changes everything downstream of it. **Path
+# patching** (Wang et al. 2022; Goldowsky-Dill et al. 2023) narrows the question to
+# one path: the layer-1 heads read the residual stream three times, to form their
+# queries, keys and values, and `lab.gpt` names the three reads apart
+# (`blocks.1.attn.q_input`, `k_input`, `v_input`). We run the clean input and change
+# one read only: to it we add what the previous-token heads (layer-0 heads with a
+# previous-token score above 0.3) write in the corrupted run instead of the clean
+# one. Everything else the model computes stays clean.
+#
+# K-composition predicts that the previous-token heads matter through the **keys**:
+# an induction head finds the earlier copy by a key that says "the token before me
+# was the current token". The claim: the key path alone loses at least `MAJOR` = 0.5
+# of the clean-corrupted gap, while the query path and the value path each lose
+# less than `MINOR` = 0.1. The paths are each other's control, and noising the
+# heads' whole output (every path at once) is the total.
+
+# %%
+MAJOR, MINOR = 0.5, 0.1
+previous_heads = [h for h in range(cfg.n_heads) if previous[0, h] > 0.3]
+head_out = {run: c["blocks.0.attn.head_out"][:, :, previous_heads] for run, c in (("clean", clean_cache), ("corrupted", corrupted_cache))}
+delta = (head_out["corrupted"] - head_out["clean"]).sum(2)  # (batch, pos, d_model): what the corruption changes
+
+
+def noise_previous_heads(a: torch.Tensor) -> torch.Tensor:
+    a = a.clone()
+    a[:, :, previous_heads] = head_out["corrupted"]
+    return a
+
+
+path_lost = {read: lost({f"blocks.1.attn.{read}_input": lambda x: x + delta}) for read in ("q", "k", "v")}
+every_path = lost({"blocks.0.attn.head_out": noise_previous_heads})
+print(f"previous-token heads: {['0.%d' % h for h in previous_heads]}")
+print("lost when only one read sees the corrupted heads: "
+      + ", ".join(f"{name} {path_lost[read]:.3f}" for read, name in (("q", "queries"), ("k", "keys"), ("v", "values"))))
+print(f"lost when every path does (the heads' whole output noised): {every_path:.3f}")
+assert path_lost["k"] > MAJOR, f"the key path should carry most of the effect: lost {path_lost['k']:.2f}"
+assert path_lost["q"] < MINOR and path_lost["v"] < MINOR, f"queries and values should carry little: {path_lost}"
+
+# %% [markdown]
+# ## Where along the sequence?
+#
+# The same key-path patch, one position at a time. An induction head at position
+# $H + j$ looks for the key at position $j + 1$ of the first copy, so the effect
+# should come from the first copy's positions $1, \dots, H - 1$, each carrying a
+# share. At the repeated positions the clean and corrupted inputs agree, and so do
+# the previous-token heads' outputs, nearly; there patching should do nothing. The
+# claim: each first-copy position loses more than 0.03 of the gap, together they
+# make up at least 90 % of the key path's whole effect, and no repeated position
+# loses more than 0.01.
+
+
+# %%
+def key_path_at(position: int) -> float:
+    def fn(x: torch.Tensor) -> torch.Tensor:
+        x = x.clone()
+        x[:, position] += delta[:, position]
+        return x
+
+    return lost({"blocks.1.attn.k_input": fn})
+
+
+by_position = np.array([key_path_at(p) for p in range(2 * H)])
+fig, ax = plt.subplots()
+ax.bar(range(2 * H), by_position, color=["C0" if p < H else "C1" for p in range(2 * H)])
+ax.axvline(H - 0.5, ls="--", color="0.5")
+ax.set(xlabel="position whose key read is patched", ylabel="fraction of the gap lost",
+       title="Key-path patching, one position at a time")
+plt.show()
+first_copy, repeated = by_position[1:H], by_position[H:]
+print("lost per position, first copy:", " ".join(f"{v:.3f}" for v in first_copy))
+print(f"sum over the first copy {first_copy.sum():.3f} (all positions at once: {path_lost['k']:.3f}); "
+      f"largest at a repeated position {np.abs(repeated).max():.3f}")
+assert (first_copy > 0.03).all() and first_copy.sum() > 0.9 * path_lost["k"], f"the first copy's keys should carry it: {first_copy}"
+assert np.abs(repeated).max() < 0.01, f"the repeated positions' keys should not matter: {repeated}"
 
 # **Exercises.** (1) Patch only the first-half positions of a layer-0 head, then
 # only the second-half positions: where does its contribution matter? (2) Use the
 # other corruption (keep the first half, replace the second half by new tokens) and
 # a metric that still makes sense for it. (3) Patch `blocks.1.attn.pattern` instead of
 # `head_out`: which part of an induction head (where it looks or what it moves)
-# carries the effect?
+# carries the effect? (4) Path-patch each previous-token head on its own into the
+# keys of each layer-1 head (`model.run_with_patches_and_cache` lets you patch one
+# path and read the result off another): which pairs form the circuit?

@@ -32,6 +32,7 @@ import torch
 import torch.nn.functional as F
 
 import lab
+import lab.checks
 from lab import plots
 from lab.gpt import GPT, Attention, GPTConfig, sinusoidal_positions
 
@@ -96,10 +97,39 @@ scores = q @ k.T / math.sqrt(d_head)  # (q_pos, k_pos)
 # later positions: that would be reading the answer. We set every score above the diagonal
 # to $-\infty$ before the softmax, which turns those weights into exactly zero.
 
+#
+# **Exercise 1.** Write `attention_pattern(q, k)`: the scaled scores, the causal mask and
+# the softmax over keys. `lab.checks.attention_pattern` tests it on random inputs against
+# a reference, says what is wrong if it is (a missing mask, a missing scale, the softmax
+# over the wrong dimension), and returns the function the rest of the notebook uses.
+
+# %% tags=["exercise"]
+def attention_pattern(q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+    """Causal attention pattern of one head.
+
+    q, k: (pos, d_head). Returns (pos, pos): row i is a probability distribution over
+    key positions 0..i, softmax(q k^T / sqrt(d_head)) with every later position masked out.
+    """
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def attention_pattern(q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+    """Causal attention pattern of one head.
+
+    q, k: (pos, d_head). Returns (pos, pos): row i is a probability distribution over
+    key positions 0..i, softmax(q k^T / sqrt(d_head)) with every later position masked out.
+    """
+    n = q.shape[0]
+    scores = q @ k.T / math.sqrt(q.shape[-1])  # (q_pos, k_pos)
+    mask = torch.triu(torch.ones(n, n, dtype=torch.bool), diagonal=1)  # True above the diagonal
+    return scores.masked_fill(mask, float("-inf")).softmax(dim=-1)
+
+
 # %%
+attention_pattern = lab.checks.attention_pattern(attention_pattern)
 mask = torch.triu(torch.ones(n_pos, n_pos, dtype=torch.bool), diagonal=1)  # True above the diagonal
-masked_scores = scores.masked_fill(mask, float("-inf"))
-pattern = masked_scores.softmax(dim=-1)  # each row: a probability distribution over keys 0..i
+pattern = attention_pattern(q, k)  # each row: a probability distribution over keys 0..i
 
 assert (pattern[mask] == 0).all(), "the causal mask must zero every weight above the diagonal"
 assert torch.allclose(pattern.sum(dim=-1), torch.ones(n_pos)), "each row of the pattern must sum to 1"
@@ -121,9 +151,37 @@ plt.show()
 #
 # $$\text{head}(x) = \text{softmax}\!\left(\frac{(x W_Q)(x W_K)^\top}{\sqrt{d_\text{head}}} + M\right) x W_V W_O .$$
 
+#
+# **Exercise 2.** Write the whole head, `attention_head(x, W_Q, W_K, W_V, W_O)`, using your
+# `attention_pattern`. The checker compares it with `lab.gpt.Attention` (one head, no
+# biases) and recognises a missing mask, a missing scale or a missing $W_O$.
+
+# %% tags=["exercise"]
+def attention_head(x, W_Q, W_K, W_V, W_O) -> torch.Tensor:
+    """One causal attention head.
+
+    x: (pos, d_model); W_Q, W_K, W_V: (d_model, d_head); W_O: (d_head, d_model).
+    Returns (pos, d_model): what the head writes into the residual stream.
+    """
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def attention_head(x, W_Q, W_K, W_V, W_O) -> torch.Tensor:
+    """One causal attention head.
+
+    x: (pos, d_model); W_Q, W_K, W_V: (d_model, d_head); W_O: (d_head, d_model).
+    Returns (pos, d_model): what the head writes into the residual stream.
+    """
+    pattern = attention_pattern(x @ W_Q, x @ W_K)  # (pos, pos)
+    z = pattern @ (x @ W_V)  # (pos, d_head): what each position gathered
+    return z @ W_O  # (pos, d_model)
+
+
 # %%
+attention_head = lab.checks.attention_head(attention_head)
 z = pattern @ v  # (pos, d_head): what each position gathered
-head_out = z @ W_O  # (pos, d_model): what the head writes into the residual stream
+head_out = attention_head(x, W_Q, W_K, W_V, W_O)  # (pos, d_model): what the head writes into the residual stream
 print("head output shape:", tuple(head_out.shape))
 
 # %% [markdown]

@@ -43,16 +43,16 @@ import copy
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from IPython.display import Markdown
 
 import lab
+import lab.checks
 from lab.induction import (
     INDUCTION_MODEL,
     duplicate_token_scores,
     half_losses,
     induction_model,
-    induction_scores,
     per_token_loss,
-    previous_token_scores,
     repeated_tokens,
     training_batch,
 )
@@ -117,6 +117,51 @@ plt.show()
 # first half stays unpredictable; its loss can even end above $\ln 128$, because a
 # model trained on repeating sequences puts some of its bets on repeats that are not
 # there.
+#
+# Olsson et al.'s central observation is a **co-occurrence**: the loss on repeated
+# text drops at the same moment as induction heads form. The training loop also
+# recorded, every 25 steps, the best *induction score* of a layer-1 head on the
+# probe (the attention a head pays to the token after the earlier copy of the
+# current token; defined below). The claim: the score rises by more than
+# `MARGIN` = 0.5 over its value at initialisation (the control: the same model
+# before any training step), and it crosses the half-way point of its rise within
+# 50 steps of the moment the loss crosses the half-way point of its fall.
+
+# %%
+MARGIN, WINDOW = 0.5, 50
+eval_steps = np.array(history["eval_step"])
+score, repeat_curve = np.array(history["induction"]), np.array(history["repeated_half"])
+
+
+def halfway_step(curve: np.ndarray) -> int:
+    """The first evaluation step at which ``curve`` has covered half its way from start to end."""
+    middle = (curve[0] + curve[-1]) / 2
+    crossed = (curve >= middle) if curve[-1] > curve[0] else (curve <= middle)
+    return int(eval_steps[np.argmax(crossed)])
+
+
+fig, ax = plt.subplots()
+ax.plot(eval_steps, repeat_curve, label="repeated-half loss (nats)")
+ax.set(xlabel="training step", ylabel="loss (nats)", title="Induction heads form as the loss drops")
+ax2 = ax.twinx()
+ax2.plot(eval_steps, score, color="C1", label="best layer-1 induction score")
+ax2.set_ylabel("induction score")
+fig.legend(loc="center right", fontsize=8)
+plt.show()
+score_rise = score[-1] - score[0]
+t_score, t_loss = halfway_step(score), halfway_step(repeat_curve)
+correlation = np.corrcoef(score, repeat_curve)[0, 1]
+print(f"induction score: {score[0]:.2f} at initialisation, {score[-1]:.2f} at the end (rise {score_rise:.2f})")
+print(f"half-way steps: induction score {t_score}, repeated-half loss {t_loss}; "
+      f"correlation of the two curves over training {correlation:.2f}")
+assert score_rise > MARGIN, f"an induction head should form: the score rose by only {score_rise:.2f}"
+assert abs(t_score - t_loss) <= WINDOW, f"the score and the loss should change together: steps {t_score} and {t_loss}"
+assert correlation < -0.9, f"the score should rise as the loss falls (correlation {correlation:.2f})"
+
+# %%
+Markdown(f"The induction score rises from {score[0]:.2f} to {score[-1]:.2f}, and it is half-way there at step "
+         f"{t_score}, while the loss on the repeated half is half-way down at step {t_loss}; over the whole run "
+         f"the two curves have a correlation of {correlation:.2f}.")
 
 # %%
 first_loss, repeat_loss = half_losses(model, probe)
@@ -163,6 +208,44 @@ plt.show()
 #   same token);
 # * **induction score**: from position $H + j$ to $j + 1$ (the token after the earlier
 #   copy).
+#
+# **Exercise 1.** Write `previous_token_scores(pattern)` and **Exercise 2.**
+# `induction_scores(pattern)`. `torch.diagonal(pattern, offset=-o, dim1=-2, dim2=-1)`
+# picks, for every query $i$, the weight on key $i - o$. The checkers in `lab.checks`
+# compare them with `lab.induction`'s on random causal patterns and recognise the usual
+# slips (the wrong diagonal, the wrong offset, averaging over the wrong axis).
+
+# %% tags=["exercise"]
+def previous_token_scores(pattern: torch.Tensor) -> torch.Tensor:
+    """pattern: (batch, head, pos, pos). Per head, the mean attention from position i to i - 1 (i >= 1): (head,)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def previous_token_scores(pattern: torch.Tensor) -> torch.Tensor:
+    """pattern: (batch, head, pos, pos). Per head, the mean attention from position i to i - 1 (i >= 1): (head,)."""
+    return torch.diagonal(pattern, offset=-1, dim1=-2, dim2=-1).mean(dim=(0, -1))
+
+
+# %% tags=["exercise"]
+def induction_scores(pattern: torch.Tensor) -> torch.Tensor:
+    """pattern: (batch, head, 2H, 2H) on H tokens repeated. Per head, the mean attention from each repeated
+    position H + j (j = 0 .. H - 1) to j + 1, the token after the earlier copy: (head,)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def induction_scores(pattern: torch.Tensor) -> torch.Tensor:
+    """pattern: (batch, head, 2H, 2H) on H tokens repeated. Per head, the mean attention from each repeated
+    position H + j (j = 0 .. H - 1) to j + 1, the token after the earlier copy: (head,)."""
+    half = pattern.shape[-1] // 2
+    after_copy = torch.diagonal(pattern, offset=-(half - 1), dim1=-2, dim2=-1)  # query q, key q - (H - 1)
+    return after_copy[..., 1:].mean(dim=(0, -1))  # drop query H - 1: it is still in the first copy
+
+
+# %%
+previous_token_scores = lab.checks.previous_token_scores(previous_token_scores)
+induction_scores = lab.checks.induction_scores(induction_scores)
 
 # %%
 scores = {

@@ -35,8 +35,10 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import Markdown
 
 import lab
+import lab.checks
 from lab.data import char_dataset, load_text, tiny_stories
 from lab.tokenize import BPETokenizer
 
@@ -91,6 +93,39 @@ print(f"train: {len(train_ids):,} characters, validation: {len(val_ids):,} chara
 # extra times:
 #
 # $$p(x \mid c) = \frac{\text{count}(c, x) + k}{\text{count}(c) + kV}.$$
+#
+# **Exercise 1.** Write `add_k_probability` (the model below uses it), and **Exercise 2.**
+# `perplexity`, from a cross-entropy in nats. The checkers in `lab.checks` say what is
+# wrong if the numbers differ.
+
+# %% tags=["exercise"]
+def add_k_probability(count, context_count, k: float, vocab_size: int):
+    """p(x | c) with add-k smoothing, from count(c, x) and count(c) (numbers or tensors of them)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def add_k_probability(count, context_count, k: float, vocab_size: int):
+    """p(x | c) with add-k smoothing, from count(c, x) and count(c) (numbers or tensors of them)."""
+    return (count + k) / (context_count + k * vocab_size)  # every one of the V continuations gets k more
+
+
+# %% tags=["exercise"]
+def perplexity(cross_entropy):
+    """The perplexity of a model whose cross-entropy is `cross_entropy` nats per token."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def perplexity(cross_entropy):
+    """The perplexity of a model whose cross-entropy is `cross_entropy` nats per token."""
+    return math.exp(cross_entropy) if isinstance(cross_entropy, (int, float)) else cross_entropy.exp()
+
+
+# %%
+add_k_probability = lab.checks.add_k_probability(add_k_probability)
+perplexity = lab.checks.perplexity(perplexity)
+
 
 # %%
 class NGramModel:
@@ -105,7 +140,7 @@ class NGramModel:
 
     def prob(self, context: tuple, token: int) -> float:
         seen = self.counts.get(context, {})
-        return (seen.get(token, 0) + self.k) / (self.totals.get(context, 0) + self.k * self.V)
+        return add_k_probability(seen.get(token, 0), self.totals.get(context, 0), self.k, self.V)
 
     def distribution(self, context: tuple) -> np.ndarray:
         return np.array([self.prob(context, x) for x in range(self.V)])
@@ -142,7 +177,7 @@ names = {1: "unigram", 2: "bigram", 3: "trigram"}
 print(f"{'model':>8}  {'nats/char':>9}  {'perplexity':>10}")
 print(f"{'uniform':>8}  {math.log(V):9.3f}  {V:10.1f}")
 for n, loss in char_loss.items():
-    print(f"{names[n]:>8}  {loss:9.3f}  {math.exp(loss):10.2f}")
+    print(f"{names[n]:>8}  {loss:9.3f}  {perplexity(loss):10.2f}")
 
 # %%
 assert math.exp(char_loss[1]) < V, "a unigram model should beat the uniform distribution"
@@ -151,11 +186,13 @@ assert math.exp(char_loss[2]) < 0.5 * math.exp(char_loss[1]), (
 )
 assert char_loss[3] < char_loss[2], f"trigram loss {char_loss[3]:.3f} should be below bigram {char_loss[2]:.3f}"
 
+# %%
+Markdown(f"Each extra character of context helps a lot: the perplexity falls from the vocabulary size, {V}, "
+         f"to {math.exp(char_loss[3]):.1f} plausible next characters for the trigram model. The unigram "
+         f"cross-entropy, {char_loss[1]:.2f} nats per character, is the baseline any model that learned anything "
+         "must be far below; the GPT of a later notebook is held to the trigram model's.")
+
 # %% [markdown]
-# Each extra character of context helps a lot: the perplexity falls from the vocabulary
-# size to a handful of plausible next characters. The unigram cross-entropy, about 3 nats
-# per character, is the baseline the GPT of a later notebook must beat by a wide margin.
-#
 # Listen to the trigram model: it spells plausible fragments but has no idea what it is
 # saying.
 
@@ -301,9 +338,12 @@ assert bpe_results[2][1] < char_loss[2], "a BPE bigram sees more text than a cha
 #
 # * A language model is a next-token predictor; cross-entropy (and its exponential,
 #   perplexity) on held-out text measures it.
-# * Counting models improve with context, but the number of contexts explodes and the
-#   counts become too sparse to use: the problem neural language models solve by sharing
-#   parameters across contexts (Bengio et al. 2003).
+# * Counting models improve with context. On natural text the number of contexts then
+#   explodes and the counts become too sparse to use, the problem neural language models
+#   solve by sharing parameters across contexts (Bengio et al. 2003). This small,
+#   templated corpus is the exception: the table above shows the 8-gram model has seen
+#   almost every validation context and predicts well. What no n-gram model can do, at
+#   any n, is use anything older than its window: the hero's pronoun shows the cost.
 # * The tokenizer is part of the model. BPE shortens sequences several-fold on this corpus;
 #   compare models across tokenizers per character, never per token.
 #

@@ -36,6 +36,7 @@ import torch
 import torch.nn.functional as F
 
 import lab
+import lab.checks
 from lab import plots
 from lab.data import char_dataset, load_text, tiny_stories
 from lab.models import char_gpt
@@ -82,15 +83,21 @@ print("hero is a girl:", bool(girl_hero[0]))
 # ## Residual streams
 #
 # We run the model on 400 windows of 64 characters from the **validation** text and record
-# the residual stream before the first block and after each block. We probe only positions
-# 32 to 63 of each window, so that the model always has at least 32 characters of context.
+# the residual stream before the first block and after each block. The probes are fitted
+# on 200 windows from the first half of the validation text and tested on 200 from the
+# second half, so no character is both fitted and tested. We probe only positions 32 to
+# 63 of each window, so that the model always has at least 32 characters of context.
 
 # %%
 ids = torch.tensor(tokenizer.encode(text))
 n_windows, T, first = 400, model.cfg.context_length, 32
 g = torch.Generator().manual_seed(0)
-starts = len(data.train) + torch.randint(len(text) - len(data.train) - T, (n_windows,), generator=g)
+val_start, val_middle = len(data.train), len(data.train) + len(data.val) // 2
+starts = torch.cat([torch.randint(val_start, val_middle - T + 1, (n_windows // 2,), generator=g),  # fit the probes
+                    torch.randint(val_middle, len(text) - T + 1, (n_windows // 2,), generator=g)])  # test them
 positions = torch.stack([torch.arange(s, s + T) for s in starts.tolist()])  # (window, pos): indices into the text
+fitted, tested = set(positions[: n_windows // 2].flatten().tolist()), set(positions[n_windows // 2 :].flatten().tolist())
+assert not fitted & tested, "the probes must be tested on characters they were not fitted on"
 with torch.no_grad():
     _, cache = model.run_with_cache(ids[positions])
 stages = ["embed"] + [f"block {l}" for l in range(model.cfg.n_layers)]
@@ -105,7 +112,7 @@ print(f"{probed.numel():,} probed positions, residual width {model.cfg.d_model}"
 # A linear probe is logistic regression: $p(y = 1 \mid h) = \sigma(w \cdot h + b)$. We
 # standardise each residual dimension, fit $w, b$ with L-BFGS on the first 200 windows (a
 # little L2 regularisation keeps the fit well defined), and report accuracy on the other 200
-# windows: text the probe has never seen.
+# windows: text the probe has never seen, from a different part of the validation split.
 
 # %%
 def probe_accuracy(resid: torch.Tensor, labels: torch.Tensor, l2: float = 1e-3) -> float:
@@ -133,7 +140,32 @@ def probe_accuracy(resid: torch.Tensor, labels: torch.Tensor, l2: float = 1e-3) 
 torch.manual_seed(0)
 tasks = {"quote": quote[probed], "girl hero": girl_hero[probed]}
 task_accuracy = {name: [probe_accuracy(r, y) for r in residuals] for name, y in tasks.items()}
-majority = {name: max(y.float().mean().item(), 1 - y.float().mean().item()) for name, y in tasks.items()}
+
+# %% [markdown]
+# A probe is only worth its accuracy above the **majority baseline**: always guessing the
+# more common class. **Exercise 1.** Write `majority_accuracy(labels)`, honest about the
+# split: the guess is chosen on the fitting windows (the first half) and scored on the test
+# windows.
+
+# %% tags=["exercise"]
+def majority_accuracy(labels: torch.Tensor) -> float:
+    """labels: (window, pos) of 0/1. Held-out accuracy of always guessing the class that is more common
+    in the first half of the windows (a tie: 1), scored on the second half."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def majority_accuracy(labels: torch.Tensor) -> float:
+    """labels: (window, pos) of 0/1. Held-out accuracy of always guessing the class that is more common
+    in the first half of the windows (a tie: 1), scored on the second half."""
+    half = labels.shape[0] // 2
+    guess = int(labels[:half].float().mean().item() >= 0.5)
+    return (labels[half:] == guess).float().mean().item()
+
+
+# %%
+majority_accuracy = lab.checks.majority_accuracy(majority_accuracy)
+majority = {name: majority_accuracy(y) for name, y in tasks.items()}
 for name in tasks:
     print(f"{name:>10}: majority baseline {majority[name]:.3f}; probe accuracy by stage:",
           " ".join(f"{a:.3f}" for a in task_accuracy[name]))
@@ -171,9 +203,29 @@ for name in tasks:
 # characters** as the type: there are hundreds of them in the probe data, too many for a
 # linear probe to memorise, so the control measures how much of the task a probe could get
 # from recent characters alone plus its own capacity.
+#
+# **Exercise 2.** Write `context_type(ids, positions)`: one integer per position, equal
+# exactly where the last three characters are equal. The checker accepts any numbering and
+# catches collisions (adding the three ids, say).
+
+# %% tags=["exercise"]
+def context_type(ids: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    """ids: (n,) character ids of the text; positions: any shape, each >= 2. Returns, per position, an
+    integer that identifies its last three characters (ids[p - 2], ids[p - 1], ids[p])."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def context_type(ids: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    """ids: (n,) character ids of the text; positions: any shape, each >= 2. Returns, per position, an
+    integer that identifies its last three characters (ids[p - 2], ids[p - 1], ids[p])."""
+    V = int(ids.max()) + 1  # a number in base V: no two triples share one
+    return (ids[positions] * V + ids[positions - 1]) * V + ids[positions - 2]
+
 
 # %%
-trigram_type = ids[probed] * 10_000 + ids[probed - 1] * 100 + ids[probed - 2]
+context_type = lab.checks.context_type(context_type)
+trigram_type = context_type(ids, probed)
 print(f"{len(torch.unique(char_type))} character types, {len(torch.unique(trigram_type))} trigram types")
 trigram_control = {name: [probe_accuracy(r, control_labels(trigram_type, y.float().mean().item())) for r in residuals]
                    for name, y in tasks.items()}
@@ -194,11 +246,18 @@ plt.show()
 
 # %% [markdown]
 # ## Reading the results
+#
+# The claims for the quotation state, at the stage where it is best decoded: the probe
+# beats the majority baseline by at least `MARGIN` = 0.05 and the trigram control by more
+# than 0.03 (its selectivity), and it decodes it better than the embedding does, by more
+# than 0.03.
 
 # %%
+MARGIN = 0.05
 best = max(range(len(stages)), key=lambda l: task_accuracy["quote"][l])
-print(f"quote: best stage {stages[best]}: probe {task_accuracy['quote'][best]:.3f}, "
+print(f"quote: best stage {stages[best]}: probe {task_accuracy['quote'][best]:.3f}, majority {majority['quote']:.3f}, "
       f"control {trigram_control['quote'][best]:.3f}, selectivity {selectivity['quote'][best]:+.3f}")
+assert task_accuracy["quote"][best] > majority["quote"] + MARGIN, "the quotation state should be decodable well beyond the majority class"
 assert selectivity["quote"][best] > 0.03, "the quotation state should be decodable beyond what the control allows"
 assert task_accuracy["quote"][best] > task_accuracy["quote"][0] + 0.03, "the blocks should make the quotation state more decodable"
 

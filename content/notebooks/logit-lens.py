@@ -27,9 +27,11 @@
 # %%
 import matplotlib.pyplot as plt
 import torch
+from IPython.display import Markdown
 import torch.nn.functional as F
 
 import lab
+import lab.checks
 from lab import plots
 from lab.data import char_dataset, load_text
 from lab.models import char_gpt
@@ -46,10 +48,27 @@ print(f"{model.num_params():,} parameters, {n_layers} layers; final validation l
 #
 # `run_with_cache` records every intermediate activation. The residual stream before the
 # first block (`blocks.0.resid_pre`) is the token plus position embedding; after block $l$
-# it is `blocks.{l}.resid_post`. `model.unembed` applies the final LayerNorm and $W_U$,
-# exactly what the model does to its last residual stream.
+# it is `blocks.{l}.resid_post`. The lens reads each of them exactly as the model reads its
+# last one: final LayerNorm, then $W_U$.
+#
+# **Exercise 1.** Write `logit_lens(model, resid)` from `model.ln_final` and `model.W_U`;
+# `lab.checks.logit_lens` compares it with `model.unembed` on a small model whose final
+# LayerNorm is far from the identity.
+
+# %% tags=["exercise"]
+def logit_lens(model, resid: torch.Tensor) -> torch.Tensor:
+    """resid: (batch, pos, d_model), any layer's residual stream. Returns logits (batch, pos, vocab)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def logit_lens(model, resid: torch.Tensor) -> torch.Tensor:
+    """resid: (batch, pos, d_model), any layer's residual stream. Returns logits (batch, pos, vocab)."""
+    return model.W_U(model.ln_final(resid))  # the final LayerNorm first, as the model does
+
 
 # %%
+logit_lens = lab.checks.logit_lens(logit_lens)
 g = torch.Generator().manual_seed(0)
 starts = torch.randint(len(data.val) - 65, (256,), generator=g)
 windows = torch.stack([data.val[s : s + 65] for s in starts.tolist()])
@@ -61,7 +80,7 @@ stages = ["embed"] + [f"after block {l}" for l in range(n_layers)]
 residuals = [cache["blocks.0.resid_pre"]] + [cache[f"blocks.{l}.resid_post"] for l in range(n_layers)]
 
 with torch.no_grad():
-    lens_logits = [model.unembed(resid) for resid in residuals]  # each (batch, pos, vocab)
+    lens_logits = [logit_lens(model, resid) for resid in residuals]  # each (batch, pos, vocab)
 assert torch.allclose(lens_logits[-1], logits, atol=1e-5), "the lens on the last layer is the model's own output"
 
 # %% [markdown]
@@ -71,15 +90,34 @@ assert torch.allclose(lens_logits[-1], logits, atol=1e-5), "the lens on the last
 # * the **KL divergence** from the model's final distribution to the lens's distribution,
 #   $\mathrm{KL}(p_\text{final} \,\|\, p_\text{lens})$: how far the intermediate guess is
 #   from what the model will finally say.
+#
+# **Exercise 2.** Write `kl_divergence(p_logits, q_logits)`, the mean over positions of
+# $\mathrm{KL}(p \,\|\, q) = \sum_x p(x) (\log p(x) - \log q(x))$ for $p = \mathrm{softmax}$ of
+# the first argument.
+
+# %% tags=["exercise"]
+def kl_divergence(p_logits: torch.Tensor, q_logits: torch.Tensor) -> torch.Tensor:
+    """p_logits, q_logits: (..., vocab). Returns the mean over positions of KL(softmax(p) || softmax(q))."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def kl_divergence(p_logits: torch.Tensor, q_logits: torch.Tensor) -> torch.Tensor:
+    """p_logits, q_logits: (..., vocab). Returns the mean over positions of KL(softmax(p) || softmax(q))."""
+    log_p, log_q = F.log_softmax(p_logits, dim=-1), F.log_softmax(q_logits, dim=-1)
+    return (log_p.exp() * (log_p - log_q)).sum(dim=-1).mean()
+
 
 # %%
+kl_divergence = lab.checks.kl_divergence(kl_divergence)
+
+
 def cross_entropy(logits: torch.Tensor) -> float:
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1)).item()
 
 
 def kl_from_final(logits: torch.Tensor) -> float:
-    final_logp = F.log_softmax(lens_logits[-1], dim=-1)
-    return (final_logp.exp() * (final_logp - F.log_softmax(logits, dim=-1))).sum(-1).mean().item()
+    return kl_divergence(lens_logits[-1], logits).item()
 
 
 lens_loss = [cross_entropy(l) for l in lens_logits]
@@ -223,11 +261,20 @@ print(f"final layer, mean p(true next) over the characters of 'red ball': first 
 assert p_true[1, comma] < 0.1 < 0.8 < p_true[-1, comma], "the comma after 'said' should appear only in the last layers"
 assert copy_p[1] < copy_p[0] + 0.2, "this small model does not (yet) copy the repeated phrase"
 
+# %%
+corpus = load_text()
+aid = [i for i in range(len(corpus) - 3) if corpus[i : i + 3] == "aid"]
+after_aid = sum(corpus[i + 3] == "," for i in aid) / len(aid)
+d_space = sum(corpus[i + 1] == " " for i in range(len(corpus) - 1) if corpus[i] == "d") / corpus.count("d")
+assert after_aid > 0.95 and top[1][comma] == " ", "the text below says three characters fix the comma: update it"
+Markdown(f"The comma is invisible to the lens after block 0 (p = {p_true[1, comma]:.2f}) and near certain after the "
+         f"last block (p = {p_true[-1, comma]:.2f}). It needs no knowledge of the sentence: of the {len(aid):,} times "
+         f"\"aid\" occurs in the corpus, {after_aid:.0%} are followed by a comma, so the last three characters fix it. "
+         f"After block 0 the lens's top guess at that \"d\" is {top[1][comma]!r}, what the current character alone "
+         f"suggests ({d_space:.0%} of all \"d\"s are followed by a space); reading the two characters before it is "
+         "what the later blocks add.")
+
 # %% [markdown]
-# The comma is invisible to the lens after block 0 and near certain after the last block:
-# the model needs the word before "said" (a name) and the sentence template to predict it,
-# and that information is assembled in the later layers.
-#
 # The second "red ball" is hardly easier for the model than the first, although it appeared
 # a few words earlier. Copying an earlier phrase is a specific mechanism, the *induction
 # head* (Elhage et al. 2021), which this small model has not formed in its minute of

@@ -45,6 +45,8 @@ import numpy as np
 import torch
 
 import lab
+import lab.checks
+from lab import toy_models
 from lab.toy_models import ToyModel, ToyModelConfig, importance_weights, superposition_score, train_toy_model
 
 lab.notebook_setup(seed=0)
@@ -55,6 +57,26 @@ lab.notebook_setup(seed=0)
 # Following the paper's code, we train several independent *instances* of the model
 # side by side: the weight tensor has an extra leading axis, one slice per sparsity,
 # and one optimiser step updates all of them. Each instance sees its own data.
+#
+# **Exercise 1.** Write the loss, `weighted_mse(x_hat, x, importance)`:
+# $\sum_i I_i (x_i - x'_i)^2$ per example, averaged over the batch, one number per
+# instance. `lab.toy_models` trains with its own copy; below, yours scores the trained
+# models on a fresh batch.
+
+# %% tags=["exercise"]
+def weighted_mse(x_hat: torch.Tensor, x: torch.Tensor, importance: torch.Tensor) -> torch.Tensor:
+    """x_hat, x: (batch, instance, feature); importance: (feature,). Returns (instance,)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def weighted_mse(x_hat: torch.Tensor, x: torch.Tensor, importance: torch.Tensor) -> torch.Tensor:
+    """x_hat, x: (batch, instance, feature); importance: (feature,). Returns (instance,)."""
+    return (importance * (x_hat - x) ** 2).sum(dim=-1).mean(dim=0)
+
+
+# %%
+weighted_mse = lab.checks.weighted_mse(weighted_mse)
 
 # %%
 sparsities = [0.0, 0.7, 0.9, 0.97, 0.99, 0.999]
@@ -69,6 +91,10 @@ fig, ax = plt.subplots()
 ax.plot(losses, lw=0.8)
 ax.set(xlabel="step", ylabel="loss (mean over instances)", yscale="log", title="Training the six toy models")
 plt.show()
+fresh = toy_models.sample_features(4096, feature_probability, config.n_features, torch.Generator().manual_seed(99))
+with torch.no_grad():
+    final_loss = weighted_mse(model(fresh), fresh, importance)
+print("loss on a fresh batch, by sparsity:", "  ".join(f"S = {S}: {l:.4f}" for S, l in zip(sparsities, final_loss.tolist())))
 
 # %% [markdown]
 # ## Which features does each model store?
@@ -148,12 +174,38 @@ plt.show()
 # The paper summarises a model by its *dimensions per feature*,
 # $D^* = m / \lVert W \rVert_F^2$: one stored feature of unit length per dimension gives
 # $D^* = 1$, two features packed into each dimension (e.g. as an antipodal pair,
-# $W_j = -W_i$) give $D^* = 1/2$. Elhage et al. found that $D^*$ does not slide smoothly
-# but sticks at a few fractions (1, 3/4, 2/3, 1/2, 2/5, ...) that correspond to
-# geometric arrangements: pairs, triangles, pentagons, tetrahedra. Look for the value
-# 1/2 in the table below, and in the $W^\top W$ plots above for off-diagonal entries
-# near $-1$ (dark blue): two features stored as an antipodal pair, $W_j \approx -W_i$,
-# share one dimension, and the ReLU removes the negative interference.
+# $W_j = -W_i$) give $D^* = 1/2$. $D^*$ is one number per model. To see how each
+# feature is stored, Elhage et al. define a **per-feature dimensionality**
+#
+# $$D_i = \frac{\lVert W_i \rVert^2}{\sum_j (\hat W_i \cdot W_j)^2},$$
+#
+# the share of a dimension that feature $i$ gets (the sum includes $j = i$): 1 for a
+# feature with a dimension to itself, 1/2 for each of an antipodal pair. It is $D_i$,
+# not $D^*$, that they found sticking at a few fractions (1, 3/4, 2/3, 1/2, 2/5, ...)
+# that correspond to geometric arrangements: pairs, triangles, pentagons, tetrahedra.
+# In the $W^\top W$ plots above, off-diagonal entries near $-1$ (dark blue) are
+# antipodal pairs, $W_j \approx -W_i$, which share one dimension while the ReLU
+# removes their negative interference.
+#
+# **Exercise 2.** Write `feature_dimensionality(W)`, the $D_i$ of every feature of every
+# instance.
+
+# %% tags=["exercise"]
+def feature_dimensionality(W: torch.Tensor) -> torch.Tensor:
+    """W: (instance, hidden, feature), column i of each instance is W_i. Returns D_i: (instance, feature)."""
+    raise NotImplementedError("your code here")
+
+
+# %% tags=["solution"]
+def feature_dimensionality(W: torch.Tensor) -> torch.Tensor:
+    """W: (instance, hidden, feature), column i of each instance is W_i. Returns D_i: (instance, feature)."""
+    unit = W / W.norm(dim=1, keepdim=True).clamp_min(1e-8)  # W_i_hat
+    overlaps = torch.einsum("ihf,ihg->ifg", unit, W) ** 2  # (W_i_hat . W_j)^2, j = i included
+    return (W**2).sum(dim=1) / overlaps.sum(dim=-1).clamp_min(1e-8)
+
+
+# %%
+feature_dimensionality = lab.checks.feature_dimensionality(feature_dimensionality)
 
 # %%
 dims_per_feature = config.n_hidden / (W**2).sum(dim=(1, 2))
@@ -162,6 +214,11 @@ for S, d in zip(sparsities, dims_per_feature.tolist()):
 most_negative = gram[-1].masked_fill(torch.eye(config.n_features, dtype=torch.bool), 0).min().item()
 print(f"most negative interference W_i . W_j at S = {sparsities[-1]}: {most_negative:.2f}")
 assert dims_per_feature[0] > 0.8 and dims_per_feature[-1] < 0.5, f"D* should fall with sparsity: {dims_per_feature.tolist()}"
+
+D_i = feature_dimensionality(W)  # (instance, feature)
+stored_last = norms[-1] > 0.5
+print(f"S = {sparsities[-1]}: D_i of the {int(stored_last.sum())} stored features (||W_i|| > 0.5), sorted:")
+print(" ".join(f"{d:.2f}" for d in sorted(D_i[-1][stored_last].tolist(), reverse=True)))
 
 # %% [markdown]
 # ## Why sparsity allows superposition

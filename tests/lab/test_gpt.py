@@ -153,6 +153,8 @@ def test_run_with_cache_shapes_and_logits(overrides):
     for l in range(cfg.n_layers):
         expected |= {
             f"blocks.{l}.resid_pre": (B, P, M),
+            **{f"blocks.{l}.attn.{x}_input": (B, P, M) for x in "qkv"},
+            **{f"blocks.{l}.attn.{x}": (B, H, P, D) for x in "qkv"},
             f"blocks.{l}.attn.scores": (B, H, P, P),
             f"blocks.{l}.attn.pattern": (B, H, P, P),
             f"blocks.{l}.attn.z": (B, P, H, D),
@@ -212,6 +214,25 @@ def test_patch_is_seen_downstream_and_misspelt_names_fail():
         model.run_with_patches(x, {"embed": lambda t: t[:, :1]})
 
 
+def test_queries_keys_and_values_can_be_patched_apart_and_a_run_can_patch_and_cache():
+    model = make_model()
+    x = tokens()
+    _, cache = model.run_with_cache(x)
+    block = model.blocks[1].attn
+    k_expected = torch.einsum("bpm,hmd->bhpd", cache["blocks.1.attn.k_input"], block.W_K)
+    if model.cfg.bias:
+        k_expected = k_expected + block.b_K[:, None, :]
+    torch.testing.assert_close(cache["blocks.1.attn.k"], k_expected, **TOL)
+    shift = torch.randn(model.cfg.d_model)
+    logits, patched = model.run_with_patches_and_cache(x, {"blocks.1.attn.k_input": lambda t: t + shift})
+    torch.testing.assert_close(logits, model.run_with_patches(x, {"blocks.1.attn.k_input": lambda t: t + shift}))
+    # the keys moved; the queries, the values and the layer's input did not
+    assert not torch.allclose(patched["blocks.1.attn.k"], cache["blocks.1.attn.k"])
+    for name in ("blocks.1.attn.q", "blocks.1.attn.v", "blocks.1.resid_pre"):
+        torch.testing.assert_close(patched[name], cache[name], atol=0, rtol=0)
+    torch.testing.assert_close(patched["blocks.1.attn.k_input"], cache["blocks.1.attn.k_input"] + shift)
+
+
 def test_generate_is_deterministic_under_a_seeded_generator():
     model = make_model()
     prompt = tokens(batch=2, n=4)
@@ -234,3 +255,17 @@ def test_num_params_counts_every_parameter():
     model = GPT(small_config())
     assert model.num_params() == sum(p.numel() for p in model.parameters())
     assert model.num_params(include_embeddings=False) == model.num_params() - (23 + 16) * 32
+
+
+@pytest.mark.parametrize("overrides", [dict(), dict(attn_only=True, layer_norm=False)])
+def test_biases_start_at_zero_gains_at_one_and_matrices_at_gpt2_scale(overrides):
+    torch.manual_seed(0)
+    model = GPT(small_config(**overrides))  # as constructed, not randomise()d
+    for name, p in model.named_parameters():
+        leaf = name.rsplit(".", 1)[-1]
+        if leaf in ("bias", "b_Q", "b_K", "b_V", "b_O"):
+            assert (p == 0).all(), name
+        elif p.dim() == 1:
+            assert (p == 1).all(), name  # LayerNorm gains
+        else:
+            assert 0.003 < p.std().item() < 0.03, name

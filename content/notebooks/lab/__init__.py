@@ -3,14 +3,28 @@
 Modules: ``gpt`` (the model), ``data`` (a generated tiny-stories corpus and a
 character tokenizer), ``tokenize`` (a minimal byte-pair encoder), ``train`` (the
 training loop), ``artifacts`` (a cache of trained models), ``models`` (recipes
-for the trained models several notebooks share), ``plots``; and the helpers of
+for the trained models several notebooks share), ``baselines`` (n-gram models to
+beat), ``plots``, ``checks`` (the checkers of the exercises); and the helpers of
 individual interpretability notebooks (``induction``, ``toy_models``, ``sae``,
 ``algorithmic``).
 """
 
 from __future__ import annotations
 
+import os
 import random
+
+TRAINING_SWITCH = "COURSE_TRAINING"  # set to "off", every optimiser step is a no-op (the training-off test)
+
+
+def training_is_off() -> bool:
+    return os.environ.get(TRAINING_SWITCH, "").lower() == "off"
+
+
+if training_is_off():
+    from .train import switch_training_off
+
+    switch_training_off()
 
 
 def notebook_setup(seed: int = 0) -> None:

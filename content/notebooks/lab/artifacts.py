@@ -5,7 +5,7 @@ only when no stored copy exists. The stored copy is found by a key: a hash of
 
 * ``name`` and ``config`` (a JSON-serialisable dict that must describe
   everything that determines the result: sizes, steps, seeds, data),
-* the source code of every ``lab`` module except ``plots.py`` (any of them may
+* the source code of every ``lab`` module except ``plots.py`` and ``checks.py`` (any other may
   take part in building a model), so editing one invalidates the cache,
 * the source of ``build`` itself when Python can find it (for a function
   defined in a notebook).
@@ -30,11 +30,12 @@ from typing import Any, Callable, TypeVar
 import torch
 from filelock import FileLock
 
+from . import training_is_off
 from .gpt import GPT, GPTConfig
 
 T = TypeVar("T")
 LAB = Path(__file__).resolve().parent
-NOT_MODEL_SOURCES = {"plots.py"}  # modules that cannot change a trained model
+NOT_MODEL_SOURCES = {"plots.py", "checks.py"}  # modules that cannot change a trained model
 
 
 def model_sources() -> list[Path]:
@@ -48,6 +49,8 @@ def artifacts_dir() -> Path:
 def cache_key(name: str, config: dict, build: Callable | None = None) -> str:
     h = hashlib.sha256()
     h.update(json.dumps({"name": name, "config": config}, sort_keys=True).encode())
+    if training_is_off():  # an untrained model must never be stored where a trained one is looked for
+        h.update(b"training off")
     for path in model_sources():
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     if build is not None:

@@ -152,13 +152,15 @@ class Attention(nn.Module):
 
     def forward(self, x: Tensor, hooks: Hooks = NO_HOOKS) -> Tensor:
         batch, n_pos, _ = x.shape  # x: (batch, pos, d_model)
-        q = torch.einsum("bpm,hmd->bhpd", x, self.W_Q)  # (batch, head, pos, d_head)
-        k = torch.einsum("bpm,hmd->bhpd", x, self.W_K)
-        v = torch.einsum("bpm,hmd->bhpd", x, self.W_V)
+        # The same input, named three times, so that a patch can reach the queries, keys or values alone.
+        q = torch.einsum("bpm,hmd->bhpd", hooks("attn.q_input", x), self.W_Q)  # (batch, head, pos, d_head)
+        k = torch.einsum("bpm,hmd->bhpd", hooks("attn.k_input", x), self.W_K)
+        v = torch.einsum("bpm,hmd->bhpd", hooks("attn.v_input", x), self.W_V)
         if self.cfg.bias:
             q = q + self.b_Q[:, None, :]
             k = k + self.b_K[:, None, :]
             v = v + self.b_V[:, None, :]
+        q, k, v = hooks("attn.q", q), hooks("attn.k", k), hooks("attn.v", v)
 
         scores = q @ k.transpose(-1, -2) / math.sqrt(self.cfg.d_head)  # (batch, head, q_pos, k_pos)
         scores = scores.masked_fill(self.mask[:n_pos, :n_pos], float("-inf"))
@@ -247,8 +249,11 @@ class GPT(nn.Module):
         # into the residual stream scaled by 1/sqrt(2 n_layers) so its variance does not
         # grow with depth.
         for name, p in self.named_parameters():
+            if name.rsplit(".", 1)[-1] in ("bias", "b_Q", "b_K", "b_V", "b_O"):
+                nn.init.zeros_(p)  # every bias starts at zero (nn.Linear's own init would not)
+                continue
             if p.dim() == 1:
-                continue  # biases are zero, LayerNorm gains are one
+                continue  # LayerNorm gains start at one
             std = 0.02
             if name.endswith("attn.W_O") or name.endswith("mlp.W_out.weight"):
                 std = 0.02 / math.sqrt(2 * self.cfg.n_layers)
@@ -295,7 +300,9 @@ class GPT(nn.Module):
         """Forward pass that also returns every named activation.
 
         Keys: "embed", "pos_embed", and for each layer l "blocks.{l}.resid_pre",
-        "blocks.{l}.attn.scores" (masked, before softmax), "blocks.{l}.attn.pattern"
+        "blocks.{l}.attn.q_input" / "k_input" / "v_input" (batch, pos, d_model: the
+        attention layer's input, once for each use), "blocks.{l}.attn.q" / "k" / "v"
+        (batch, head, pos, d_head), "blocks.{l}.attn.scores" (masked, before softmax), "blocks.{l}.attn.pattern"
         (batch, head, q_pos, k_pos), "blocks.{l}.attn.z" (batch, pos, head, d_head),
         "blocks.{l}.attn.head_out" (batch, pos, head, d_model), "blocks.{l}.attn.out",
         "blocks.{l}.resid_mid", "blocks.{l}.mlp.hidden", "blocks.{l}.mlp.out",
@@ -315,12 +322,19 @@ class GPT(nn.Module):
         "blocks.{l}.attn.head_out" changes that layer's "attn.out", which is the
         sum over heads (plus b_O).
         """
-        hooks = Hooks(patches=dict(patches))
+        return self.run_with_patches_and_cache(tokens, patches, cache=False)[0]
+
+    def run_with_patches_and_cache(
+        self, tokens: Tensor, patches: Mapping[str, Callable[[Tensor], Tensor]], cache: bool = True
+    ) -> tuple[Tensor, dict[str, Tensor]]:
+        """One forward pass that both patches and records: the logits, and every activation as
+        the patched run computed it (what path patching needs: patch one path, read another)."""
+        hooks = Hooks(cache={} if cache else None, patches=dict(patches))
         logits = self._run(tokens, hooks)
         unknown = set(patches) - hooks.visited
         if unknown:
             raise KeyError(f"no activation named {sorted(unknown)}; valid names are the keys of run_with_cache")
-        return logits
+        return logits, hooks.cache if cache else {}
 
     # ------------------------------------------------------------------ sampling
 

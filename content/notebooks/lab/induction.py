@@ -104,12 +104,20 @@ def induction_scores(pattern: Tensor) -> Tensor:
     return torch.diagonal(pattern, offset=-(half - 1), dim1=-2, dim2=-1)[..., 1:].mean(dim=(0, -1))
 
 
+def best_induction_score(model: GPT, tokens: Tensor) -> float:
+    """The highest induction score of any head in the last layer, on repeated ``tokens``."""
+    with torch.no_grad():
+        _, cache = model.run_with_cache(tokens)
+    return induction_scores(cache[f"blocks.{model.cfg.n_layers - 1}.attn.pattern"]).max().item()
+
+
 # --------------------------------------------------------------------------- training
 
 
 def train_induction_model(config: dict, log=print) -> dict:
     """Train an attention-only GPT on repeated random tokens; returns the model
-    and its history (step, loss, and the two half losses on a fixed batch)."""
+    and its history: step and loss, and every 25 steps the two half losses and the
+    last layer's best induction score on a fixed probe batch."""
     torch.manual_seed(config["seed"])
     model = GPT(GPTConfig(**config["model"]))
     cfg = TrainConfig(seed=config["seed"], **config["train"])
@@ -117,14 +125,19 @@ def train_induction_model(config: dict, log=print) -> dict:
     vocab, (shortest, longest) = config["model"]["vocab_size"], config["half_range"]
     generator = torch.Generator().manual_seed(config["seed"])
     probe = repeated_tokens(256, longest, vocab, torch.Generator().manual_seed(10_000 + config["seed"]))
-    history: dict[str, list[float]] = {"step": [], "loss": [], "eval_step": [], "first_half": [], "repeated_half": []}
+    history: dict[str, list[float]] = {k: [] for k in ("step", "loss", "eval_step", "first_half", "repeated_half", "induction")}
+
+    def evaluate(step: int) -> tuple[float, float]:
+        first, repeat = half_losses(model, probe)
+        for key, value in zip(("eval_step", "first_half", "repeated_half", "induction"),
+                              (step, first, repeat, best_induction_score(model, probe))):
+            history[key].append(value)
+        return first, repeat
+
     model.train()
     for step in range(cfg.steps):
         if step % 25 == 0:
-            first, repeat = half_losses(model, probe)
-            history["eval_step"].append(step)
-            history["first_half"].append(first)
-            history["repeated_half"].append(repeat)
+            evaluate(step)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, cfg)
         half = int(torch.randint(shortest, longest + 1, (), generator=generator))
@@ -137,10 +150,7 @@ def train_induction_model(config: dict, log=print) -> dict:
         history["step"].append(step)
         history["loss"].append(loss.item())
     model.eval()
-    first, repeat = half_losses(model, probe)
-    history["eval_step"].append(cfg.steps)
-    history["first_half"].append(first)
-    history["repeated_half"].append(repeat)
+    first, repeat = evaluate(cfg.steps)
     if log:
         log(f"trained {config['model']['n_layers']}-layer model: first half {first:.2f}, repeated half {repeat:.2f} nats")
     return {"model": model, "history": history}

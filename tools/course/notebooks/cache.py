@@ -62,6 +62,10 @@ class NotebookCache:
     def download_path(self, name: str) -> Path:
         return self.root / "download" / f"{name}.ipynb"
 
+    def exercises_path(self, name: str) -> Path:
+        """The student copy: solutions left out (see ``exercises``)."""
+        return self.root / "download" / f"{name}-exercises.ipynb"
+
     def html_path(self, name: str, digest: str) -> Path:
         return self.root / "html" / f"{name}-{digest}.html"
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 
 from course.ground.layout import Layout
-from course.notebooks import colab, slim
+from course.notebooks import colab, exercises, slim
 from course.notebooks.cache import NotebookCache, write_if_changed
 from course.notebooks.run import NotebookResult
 from course.render.env import NotebookRun
@@ -55,12 +55,23 @@ class Publisher:
             log.warning("notebook %s: set site_url so its download can fetch %s on Colab", result.name, ", ".join(files))
         download = colab.download_notebook(result.nb, files, base_url)
         write_if_changed(self.cache.download_path(result.name), nbformat.writes(download))
+        student = self.cache.exercises_path(result.name)
+        if exercises.has_solutions(result.nb):
+            write_if_changed(student, nbformat.writes(colab.download_notebook(exercises.student_copy(result.nb), files, base_url)))
+        else:
+            student.unlink(missing_ok=True)
 
-    def embed(self, name: str, css_href: str, download_href: str, heading_offset: int = 0) -> str:
-        """The notebook's HTML with its toolbar; ``heading_offset`` demotes its headings."""
+    def embed(self, name: str, css_href: str, download_href: str, heading_offset: int = 0,
+              exercises_href: str | None = None) -> str:
+        """The notebook's HTML with its toolbar; ``heading_offset`` demotes its headings; ``exercises_href``
+        links the student copy, when there is one."""
         body = prefix_ids(demote_headings(self.rendered_body(name), heading_offset))
-        colab_href = colab.colab_url(self.layout.repo_url, self.layout.colab_branch, name, self.site_dir)
-        return embed(body, name=name, css_href=css_href, colab_href=colab_href, download_href=download_href)
+        links = [(colab.colab_url(self.layout.repo_url, self.layout.colab_branch, name, self.site_dir), download_href, name)]
+        if exercises_href:
+            student = f"{name}-exercises"
+            links.append((colab.colab_url(self.layout.repo_url, self.layout.colab_branch, student, self.site_dir),
+                          exercises_href, student))
+        return embed(body, name=name, css_href=css_href, links=links)
 
     def rendered_body(self, name: str) -> str:
         source = self.cache.render_path(name).read_text(encoding="utf-8")
@@ -68,7 +79,7 @@ class Publisher:
         if path.exists():
             return path.read_text(encoding="utf-8")
         body = convert(self.cache.render_path(name), THEME)
-        body = strip_mathjax(split_styles(body, shared_styles(THEME)))
+        body = exercises.fold_solutions(strip_mathjax(split_styles(body, shared_styles(THEME))))
         write_if_changed(path, body)
         self.cache.keep_only_html(name, path)
         return body
@@ -92,7 +103,7 @@ class Publisher:
 def run_record(result: NotebookResult) -> NotebookRun:
     """How a notebook's outputs were made, for the Notebooks page."""
     return NotebookRun(result.name, notebook_title(result), result.status, result.reason, result.seconds,
-                       result.peak_mb, result.executed_at)
+                       result.peak_mb, result.executed_at, notebook_description(result), exercises.count(result.nb))
 
 
 def notebook_title(result: NotebookResult) -> str:
@@ -105,8 +116,23 @@ def notebook_title(result: NotebookResult) -> str:
     return result.name
 
 
+_SENTENCE_END = re.compile(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)[.!?](?=\s)")  # not "et al." or "e.g."
+
+
+def notebook_description(result: NotebookResult) -> str:
+    """The first sentence of the prose under the notebook's title, for the catalogue."""
+    for cell in result.nb.cells if result.nb else ():
+        if cell.cell_type == "markdown":
+            paragraphs = [p.strip() for p in re.split(r"\n\s*\n", cell.source) if p.strip() and not p.lstrip().startswith("#")]
+            if paragraphs:
+                text = re.sub(r"[*`]", "", " ".join(paragraphs[0].split()))  # the catalogue shows it as plain text
+                end = _SENTENCE_END.search(text)
+                return text[: end.end()] if end else text
+    return ""
+
+
 # Bump when the post-processing below changes (the rendered HTML is cached on disk).
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
 _MATHJAX = re.compile(
@@ -167,21 +193,24 @@ def shared_stylesheet(theme: str = "light") -> str:
     return f"/* Notebook styles from {converter_version()} */\n{css}\n"
 
 
-def toolbar(colab_href: str | None, download_href: str, name: str) -> str:
-    links = []
-    if colab_href:
-        links.append(
-            f'<a class="md-button" href="{html.escape(colab_href)}" target="_blank" rel="noopener">Open in Colab</a>'
-        )
-    links.append(f'<a class="md-button" href="{html.escape(download_href)}" download="{html.escape(name)}.ipynb">Download .ipynb</a>')
-    return '<p class="course-notebook-toolbar">' + " ".join(links) + "</p>"
+def toolbar(links: list[tuple[str | None, str, str]]) -> str:
+    """Buttons for each (Colab link, download link, file name): the notebook, then its student copy."""
+    buttons = []
+    for colab_href, download_href, name in links:
+        what = " (exercises)" if name.endswith("-exercises") else ""
+        if colab_href:
+            buttons.append(f'<a class="md-button" href="{html.escape(colab_href)}" target="_blank" rel="noopener">'
+                           f"Open in Colab{what}</a>")
+        label = "Exercises .ipynb" if what else "Download .ipynb"
+        buttons.append(f'<a class="md-button" href="{html.escape(download_href)}" download="{html.escape(name)}.ipynb">{label}</a>')
+    return '<p class="course-notebook-toolbar">' + " ".join(buttons) + "</p>"
 
 
-def embed(body: str, *, name: str, css_href: str, colab_href: str | None, download_href: str) -> str:
+def embed(body: str, *, name: str, css_href: str, links: list[tuple[str | None, str, str]]) -> str:
     return (
         f'<link rel="stylesheet" href="{html.escape(css_href)}">\n'
         f'<div class="course-notebook" data-notebook="{html.escape(name)}">\n'
-        f"{toolbar(colab_href, download_href, name)}\n{body}\n</div>\n"
+        f"{toolbar(links)}\n{body}\n</div>\n"
     )
 
 

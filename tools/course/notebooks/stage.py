@@ -53,7 +53,7 @@ class NotebookStage:
             return ()  # a course without notebooks gets no notebook files at all
         uri = self.publisher.uri
         sources = {folder / f"{r.name}.py" for r in results}
-        generated = {uri(f"{r.name}.ipynb") for r in results} | {uri("notebook.css")}
+        generated = {uri(f"{r.name}{s}.ipynb") for r in results for s in ("", "-exercises")} | {uri("notebook.css")}
         for file in list(files):
             path = Path(file.abs_src_path).resolve() if file.abs_src_path else None
             in_notebooks = path is not None and path.is_relative_to(folder)
@@ -62,6 +62,9 @@ class NotebookStage:
         published = {file.src_uri for file in files}
         for result in results:
             files.append(File.generated(config, uri(f"{result.name}.ipynb"), abs_src_path=str(self.notebooks.cache.download_path(result.name))))
+            student = self.notebooks.cache.exercises_path(result.name)
+            if result.nb is not None and student.exists():
+                files.append(File.generated(config, uri(f"{result.name}-exercises.ipynb"), abs_src_path=str(student)))
             # the Colab setup cell downloads these from the site: make sure they are published where it looks
             for dependency in (result.deps.local_files + result.deps.data_files) if result.deps else ():
                 target = uri(dependency.resolve().relative_to(folder).as_posix())
@@ -83,9 +86,11 @@ class NotebookStage:
         if name not in self._results:
             raise KeyError(f"notebook '{name}' has not been run in this build (available: {', '.join(self._results)})")
         uri = self.publisher.uri
+        student = self.notebooks.cache.exercises_path(name).exists()
         html = self.publisher.embed(name, css_href=get_relative_url(uri("notebook.css"), page_url),
                                     download_href=get_relative_url(uri(f"{name}.ipynb"), page_url),
-                                    heading_offset=heading_offset)
+                                    heading_offset=heading_offset,
+                                    exercises_href=get_relative_url(uri(f"{name}-exercises.ipynb"), page_url) if student else None)
         return slim.link_figures(html, lambda figure: get_relative_url(uri(f"figures/{figure}"), page_url))
 
     def _figure_files(self, results) -> dict[str, Path]:

@@ -29,7 +29,8 @@ from course.ground.words import clock, day, long_day
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # Characters Markdown (and the extensions we enable) give meaning to.
-_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()#+\-.!|~^=:$@]")
+# A "#" right after "&" opens an entity that the HTML escaping just wrote ("'" is "&#39;"): left alone.
+_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()+\-.!|~^=:$@]|(?<!&)#")
 
 
 def md(value: object) -> Markup:
@@ -110,6 +111,8 @@ class NotebookRun:
     seconds: float | None = None
     peak_mb: float | None = None
     executed_at: str | None = None  # ISO 8601, UTC
+    description: str = ""  # the first sentence under its title
+    exercises: int = 0  # how many checked exercises it has (its student copy is <name>-exercises.ipynb)
 
 
 @dataclass(frozen=True)
