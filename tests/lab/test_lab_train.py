@@ -67,5 +67,12 @@ def test_cache_key_depends_on_config_and_model_source(monkeypatch, tmp_path):
     assert artifacts.cache_key("m", {"a": 1}) == key
     (fake_lab / "plots.py").write_text("# plotting cannot change a model\n")
     assert artifacts.cache_key("m", {"a": 1}) == key
-    (fake_lab / "gpt.py").write_text((fake_lab / "gpt.py").read_text() + "\n# edited\n")
+    gpt = (fake_lab / "gpt.py").read_text()
+    first_def = gpt.index("\ndef ") + 1
+    (fake_lab / "gpt.py").write_text(gpt[:first_def] + "# a comment, and more blank lines\n\n\n" + gpt[first_def:]
+                                     + "\n# edited\n")
+    assert artifacts.cache_key("m", {"a": 1}) == key, "a comment or blank lines retrain nothing"
+    (fake_lab / "gpt.py").write_text(gpt.replace('"""', '"""A docstring, edited. ', 1))
+    assert artifacts.cache_key("m", {"a": 1}) == key, "nor does a docstring"
+    (fake_lab / "gpt.py").write_text(gpt + "\nEXTRA = 1\n")
     assert artifacts.cache_key("m", {"a": 1}) != key, "editing the model code must invalidate the cache"

@@ -5,10 +5,11 @@ only when no stored copy exists. The stored copy is found by a key: a hash of
 
 * ``name`` and ``config`` (a JSON-serialisable dict that must describe
   everything that determines the result: sizes, steps, seeds, data),
-* the source code of every ``lab`` module except ``plots.py`` and ``checks.py`` (any other may
-  take part in building a model), so editing one invalidates the cache,
-* the source of ``build`` itself when Python can find it (for a function
-  defined in a notebook).
+* the code of every ``lab`` module except ``plots.py`` and ``checks.py`` (any other may
+  take part in building a model), so editing one invalidates the cache; code means the
+  syntax tree, so a comment, a docstring or reformatting retrains nothing,
+* the code of ``build`` itself when Python can find it (for a function
+  defined in a notebook), and the torch version.
 
 A notebook therefore reuses a model only when it would have trained exactly the
 same one; execution order between notebooks never matters. The first notebook
@@ -19,8 +20,10 @@ numbers and strings: a ``GPT`` is stored as its config and ``state_dict``.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import inspect
+import textwrap
 import json
 import os
 from dataclasses import asdict
@@ -51,14 +54,28 @@ def cache_key(name: str, config: dict, build: Callable | None = None) -> str:
     h.update(json.dumps({"name": name, "config": config}, sort_keys=True).encode())
     if training_is_off():  # an untrained model must never be stored where a trained one is looked for
         h.update(b"training off")
+    h.update(torch.__version__.encode())
     for path in model_sources():
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+        h.update(path.name.encode() + b"\0" + _code_of(path.read_text(encoding="utf-8")))
     if build is not None:
         try:
-            h.update(inspect.getsource(build).encode())
+            h.update(_code_of(inspect.getsource(build)))
         except (OSError, TypeError):  # defined somewhere Python keeps no source for
             pass
     return h.hexdigest()[:16]
+
+
+def _code_of(source: str) -> bytes:
+    """What the source computes, without its comments, docstrings or layout: its syntax tree."""
+    try:
+        tree = ast.parse(textwrap.dedent(source))
+    except SyntaxError:
+        return source.encode()
+    for node in ast.walk(tree):
+        documented = isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        if documented and ast.get_docstring(node, clean=False) is not None:
+            node.body = node.body[1:] or [ast.Pass()]
+    return ast.dump(tree).encode()
 
 
 def _pack(obj: Any) -> Any:
