@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site serve test test-fast check bench notebooks schemas browser clean
+.PHONY: site serve test test-fast check bench notebooks notebooks-shard notebooks-merge schemas browser clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ test-fast: $(STAMP)
 ## notebooks: execute the notebooks (cached) outside a build
 notebooks: $(STAMP)
 	$(BIN)/course notebooks run
+
+## notebooks-shard SHARD=1/2 SHARD_CACHE=DIR: execute one shard of the notebooks into DIR (the deploy's matrix)
+notebooks-shard: $(STAMP)
+	$(BIN)/course notebooks run --shard $(SHARD) --cache-dir $(SHARD_CACHE)
+
+## notebooks-merge SHARDS="DIR...": merge the shards' caches into the build's cache
+notebooks-merge: $(STAMP)
+	$(BIN)/course notebooks merge $(SHARDS)
 
 ## bench: benchmarks; prints figures (medians of several runs)
 bench: $(STAMP) browser $(NPM) $(LIGHTHOUSE)

@@ -103,3 +103,31 @@ def test_a_bad_shard_or_merge_folder_is_refused(nb_project, capsys, tmp_path):
     assert main(["--root", str(nb_project.root), "notebooks", "merge", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (f"error: {tmp_path} holds no notebook cache (no notebooks/entries/ in it); give the "
                                        "--cache-dir of a `course notebooks run --shard` job\n")
+
+
+def test_the_deploy_runs_the_notebooks_in_a_matrix_of_shards_and_the_build_merges_them():
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    jobs = yaml.safe_load((root / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))["jobs"]
+    shards = jobs["notebooks"]["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, len(shards) + 1)) and len(shards) >= 2
+    (run,) = [s["run"] for s in jobs["notebooks"]["steps"] if "notebooks-shard" in s.get("run", "")]
+    assert f"SHARD=${{{{ matrix.shard }}}}/{len(shards)}" in run
+    cache = re.search(r"SHARD_CACHE=(\S+)", run)[1]
+    (upload,) = [s for s in jobs["notebooks"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert upload["with"]["path"].rstrip("/") == cache and upload["with"]["name"] == "notebooks-shard-${{ matrix.shard }}"
+    build = jobs["test-and-build"]
+    assert build["needs"] == "notebooks"
+    steps = build["steps"]
+    download = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/download-artifact"))
+    assert steps[download]["with"]["pattern"] == "notebooks-shard-*"
+    merge = next(i for i, s in enumerate(steps) if "notebooks-merge" in s.get("run", ""))
+    tests = next(i for i, s in enumerate(steps) if s.get("run") == ".ci/run")
+    assert download < merge < tests  # merged before anything builds
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    assert "course notebooks run --shard $(SHARD) --cache-dir $(SHARD_CACHE)" in makefile
+    assert "course notebooks merge $(SHARDS)" in makefile
