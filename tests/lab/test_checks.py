@@ -93,6 +93,30 @@ def context_solution(ids, positions):
     return ids[positions] * 10_000 + ids[positions - 1] * 100 + ids[positions - 2]
 
 
+def _sinusoidal_exponent(n, d, step):
+    angle = torch.arange(n, dtype=torch.float32)[:, None] / 10000 ** (torch.arange(d // 2) * step / d)
+    return torch.stack([angle.sin(), angle.cos()], dim=-1).reshape(n, d)
+
+
+def sinusoidal_solution(n, d):
+    return _sinusoidal_exponent(n, d, 2)
+
+
+def _rope_on(x, positions, halves=False, step=2):
+    """RoPE written with complex numbers (Su et al. 2021, eq. 34): pair j is x_a + i x_b, times e^(i p theta_j)."""
+    d = x.shape[-1]
+    theta = 10000 ** (-torch.arange(d // 2, dtype=torch.float64) * step / d)
+    rotation = torch.polar(torch.ones_like(theta), positions.double()[:, None] * theta)  # (pos, d/2)
+    a, b = (x.chunk(2, dim=-1) if halves else (x[..., 0::2], x[..., 1::2]))
+    z = torch.complex(a.double(), b.double()) * rotation
+    out = torch.cat([z.real, z.imag], dim=-1) if halves else torch.stack([z.real, z.imag], dim=-1).flatten(-2)
+    return out.to(x.dtype)
+
+
+def rope_solution(x, positions):
+    return _rope_on(x, positions)
+
+
 def stub(*args):
     raise NotImplementedError
 
@@ -165,6 +189,15 @@ CASES = {
     "context_type": (context_solution, {
         "current character only": lambda ids, pos: ids[pos],
         "added up": lambda ids, pos: ids[pos] + ids[pos - 1] + ids[pos - 2],
+    }),
+    "sinusoidal_encoding": (sinusoidal_solution, {
+        "sine and cosine swapped": lambda n, d: sinusoidal_solution(n, d).reshape(n, d // 2, 2).flip(-1).reshape(n, d),
+        "exponent i/d": lambda n, d: _sinusoidal_exponent(n, d, 1),
+    }),
+    "rope": (rope_solution, {
+        "rotating the pairs (i, i + d/2)": lambda x, p: _rope_on(x, p, halves=True),
+        "the wrong way": lambda x, p: rope_solution(x, -p),
+        "10000^(-i/d)": lambda x, p: _rope_on(x, p, step=1),
     }),
     "cross_entropy": (cross_entropy_solution, {
         "summed": lambda l, t: -l.log_softmax(-1).gather(-1, t[..., None]).sum(),

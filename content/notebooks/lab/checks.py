@@ -464,3 +464,57 @@ def recovered_fraction(student: Callable[[float, float, float], float]) -> Calla
                 "with the denominator's sign flipped": lambda p, c, x: (p - x) / (x - c)}
     passed = check("recovered_fraction", student, reference_recovered_fraction, cases, mistakes)
     return student if passed else reference_recovered_fraction
+
+
+# --------------------------------------------------------------------------- positional-encodings
+
+
+def reference_sinusoidal_encoding(n_positions: int, d: int) -> Tensor:
+    from .gpt import sinusoidal_positions
+
+    return sinusoidal_positions(n_positions, d)
+
+
+def _sinusoidal_with(exponent_step: int, swap: bool) -> Callable[[int, int], Tensor]:
+    def wrong(n_positions: int, d: int) -> Tensor:
+        angle = torch.arange(n_positions, dtype=torch.float32)[:, None] / 10000 ** (
+            torch.arange(0, d, 2, dtype=torch.float32) * exponent_step / (2 * d))
+        first, second = (angle.cos(), angle.sin()) if swap else (angle.sin(), angle.cos())
+        return torch.stack([first, second], dim=-1).flatten(-2)
+    return wrong
+
+
+def sinusoidal_encoding(student: Callable[[int, int], Tensor]) -> Callable[[int, int], Tensor]:
+    """Check ``student(n_positions, d)`` against ``lab.gpt.sinusoidal_positions``."""
+    cases = [(1, 4), (12, 8), (64, 32), (100, 6)]
+    mistakes = {"with sine and cosine swapped (column 2i is the cosine)": _sinusoidal_with(2, swap=True),
+                "with the exponent i/d instead of 2i/d": _sinusoidal_with(1, swap=False)}
+    passed = check("sinusoidal_encoding", student, reference_sinusoidal_encoding, cases, mistakes)
+    return student if passed else reference_sinusoidal_encoding
+
+
+def reference_rope(x: Tensor, positions: Tensor, base: float = 10000.0) -> Tensor:
+    from .positions import rope as rope_reference
+
+    return rope_reference(x, positions, base)
+
+
+def _rope_halves(x: Tensor, positions: Tensor) -> Tensor:
+    from .positions import rope_angles
+
+    angle = rope_angles(positions, x.shape[-1], dtype=x.dtype)
+    first, second = x.chunk(2, dim=-1)
+    return torch.cat([first * angle.cos() - second * angle.sin(), first * angle.sin() + second * angle.cos()], dim=-1)
+
+
+def rope(student: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Tensor, Tensor], Tensor]:
+    """Check ``student(x, positions)``, x (..., pos, d), against ``lab.positions.rope``."""
+    g = torch.Generator().manual_seed(15)
+    cases = [(_random((5, 4), g), torch.arange(5)), (_random((3, 9, 16), g), torch.arange(9) + 4),
+             (_random((2, 2, 7, 32), g), torch.randint(0, 500, (7,), generator=g)),
+             (_random((6, 8), g).double(), torch.arange(6) * 100)]
+    mistakes = {"rotating the pairs (i, i + d/2) (the halves) instead of (2i, 2i + 1)": _rope_halves,
+                "rotated the wrong way (by minus the angle)": lambda x, p: reference_rope(x, -p),
+                "with theta_i = 10000^(-i/d) instead of 10000^(-2i/d)": lambda x, p: reference_rope(x, p, base=100.0)}
+    passed = check("rope", student, lambda x, p: reference_rope(x, p), cases, mistakes)
+    return student if passed else reference_rope
