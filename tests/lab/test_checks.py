@@ -117,6 +117,18 @@ def rope_solution(x, positions):
     return _rope_on(x, positions)
 
 
+def post_ln_solution(x, attn, mlp, ln1, ln2):
+    mid = ln1(x + attn(x))
+    return ln2(mid + mlp(mid))
+
+
+def decompose_solution(components, ln_weight, ln_bias, w_u):
+    """Each component through LayerNorm at the whole stream's scale (Elhage et al. 2021's direct logit attribution)."""
+    x = components.sum(0)
+    centred = components - components.mean(-1, keepdim=True)
+    return torch.cat([centred / torch.sqrt(x.var(unbiased=False) + 1e-5) @ (ln_weight * w_u), (ln_bias * w_u).sum()[None]])
+
+
 def stub(*args):
     raise NotImplementedError
 
@@ -198,6 +210,16 @@ CASES = {
         "rotating the pairs (i, i + d/2)": lambda x, p: _rope_on(x, p, halves=True),
         "the wrong way": lambda x, p: rope_solution(x, -p),
         "10000^(-i/d)": lambda x, p: _rope_on(x, p, step=1),
+    }),
+    "post_ln_block": (post_ln_solution, {
+        "pre-LN order": lambda x, a, m, l1, l2: (lambda mid: mid + m(l2(mid)))(x + a(l1(x))),
+        "without the residual connections": lambda x, a, m, l1, l2: l2(m(l1(a(x)))),
+        "one LayerNorm at the end only": lambda x, a, m, l1, l2: (lambda mid: l2(mid + m(mid)))(x + a(x)),
+    }),
+    "decompose_logit": (decompose_solution, {
+        "its own scale": lambda c, w, b, u: torch.cat([(F.layer_norm(c, c.shape[-1:]) * w) @ u, (b @ u)[None]]),
+        "without centring": lambda c, w, b, u: torch.cat([(c / (c.sum(0).var(unbiased=False) + 1e-5).sqrt() * w) @ u, (b @ u)[None]]),
+        "bias's contribution": lambda c, w, b, u: decompose_solution(c, w, b, u) * torch.cat([torch.ones(len(c)), torch.zeros(1)]),
     }),
     "cross_entropy": (cross_entropy_solution, {
         "summed": lambda l, t: -l.log_softmax(-1).gather(-1, t[..., None]).sum(),

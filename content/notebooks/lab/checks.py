@@ -518,3 +518,61 @@ def rope(student: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Tensor, Tenso
                 "with theta_i = 10000^(-i/d) instead of 10000^(-2i/d)": lambda x, p: reference_rope(x, p, base=100.0)}
     passed = check("rope", student, lambda x, p: reference_rope(x, p), cases, mistakes)
     return student if passed else reference_rope
+
+
+# --------------------------------------------------------------------------- residual-stream-and-layernorm
+
+
+def reference_post_ln_block(x: Tensor, attn: Callable, mlp: Callable, ln1: Callable, ln2: Callable) -> Tensor:
+    mid = ln1(x + attn(x))
+    return ln2(mid + mlp(mid))
+
+
+def _random_block_layers(g: torch.Generator, d_model: int, n_heads: int) -> tuple:
+    from .gpt import MLP, LayerNorm
+
+    cfg = GPTConfig(vocab_size=2, context_length=8, d_model=d_model, n_heads=n_heads)
+    layers = (Attention(cfg), MLP(cfg), LayerNorm(d_model), LayerNorm(d_model))
+    with torch.no_grad():
+        for layer in layers:
+            for p in layer.parameters():
+                p.copy_(_random(p.shape, g, scale=0.5) + (1.0 if p.dim() == 1 else 0.0))
+    return layers
+
+
+def post_ln_block(student: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Check ``student(x, attn, mlp, ln1, ln2)`` on random layers of ``lab.gpt``."""
+    g = torch.Generator().manual_seed(16)
+    cases = [(_random((b, p, d), g),) + _random_block_layers(g, d, h) for b, p, d, h in ((1, 3, 8, 1), (2, 8, 16, 4))]
+    mistakes = {"in the pre-LN order (x + attn(ln1(x)), ...)":
+                    lambda x, a, m, l1, l2: (lambda mid: mid + m(l2(mid)))(x + a(l1(x))),
+                "without the residual connections (ln1(attn(x)), ...)": lambda x, a, m, l1, l2: l2(m(l1(a(x)))),
+                "with one LayerNorm at the end only": lambda x, a, m, l1, l2: (lambda mid: l2(mid + m(mid)))(x + a(x))}
+    with torch.no_grad():
+        passed = check("post_ln_block", student, reference_post_ln_block, cases, mistakes)
+    return student if passed else reference_post_ln_block
+
+
+def reference_decompose_logit(components: Tensor, ln_weight: Tensor, ln_bias: Tensor, w_u: Tensor) -> Tensor:
+    from .residual import decompose_logit as reference
+
+    return reference(components, ln_weight, ln_bias, w_u)
+
+
+def _own_scale(components: Tensor, ln_weight: Tensor, ln_bias: Tensor, w_u: Tensor) -> Tensor:
+    normed = F.layer_norm(components, components.shape[-1:], eps=1e-5)
+    return torch.cat([(normed * ln_weight) @ w_u, (ln_bias @ w_u)[None]])
+
+
+def decompose_logit(student: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Check ``student(components, ln_weight, ln_bias, w_u)`` on random components of a stream."""
+    g = torch.Generator().manual_seed(17)
+    cases = [(_random((n, d), g) + _random((1, d), g), _random((d,), g) + 1, _random((d,), g), _random((d,), g))
+             for n, d in ((1, 4), (5, 16), (14, 64))]
+    sigma = lambda c: (c.sum(0).var(unbiased=False) + 1e-5).sqrt()  # noqa: E731
+    mistakes = {"normalising each component by its own scale (sigma must be the whole stream's)": _own_scale,
+                "without centring each component": lambda c, w, b, u: torch.cat([(c / sigma(c) * w) @ u, (b @ u)[None]]),
+                "without the LayerNorm bias's contribution": lambda c, w, b, u: torch.cat(
+                    [reference_decompose_logit(c, w, b, u)[:-1], torch.zeros(1)])}
+    passed = check("decompose_logit", student, reference_decompose_logit, cases, mistakes)
+    return student if passed else reference_decompose_logit
