@@ -108,6 +108,42 @@ def energy_solution(W):
     return shares / shares.sum()
 
 
+def _sinusoidal_exponent(n, d, step):
+    angle = torch.arange(n, dtype=torch.float32)[:, None] / 10000 ** (torch.arange(d // 2) * step / d)
+    return torch.stack([angle.sin(), angle.cos()], dim=-1).reshape(n, d)
+
+
+def sinusoidal_solution(n, d):
+    return _sinusoidal_exponent(n, d, 2)
+
+
+def _rope_on(x, positions, halves=False, step=2):
+    """RoPE written with complex numbers (Su et al. 2021, eq. 34): pair j is x_a + i x_b, times e^(i p theta_j)."""
+    d = x.shape[-1]
+    theta = 10000 ** (-torch.arange(d // 2, dtype=torch.float64) * step / d)
+    rotation = torch.polar(torch.ones_like(theta), positions.double()[:, None] * theta)  # (pos, d/2)
+    a, b = (x.chunk(2, dim=-1) if halves else (x[..., 0::2], x[..., 1::2]))
+    z = torch.complex(a.double(), b.double()) * rotation
+    out = torch.cat([z.real, z.imag], dim=-1) if halves else torch.stack([z.real, z.imag], dim=-1).flatten(-2)
+    return out.to(x.dtype)
+
+
+def rope_solution(x, positions):
+    return _rope_on(x, positions)
+
+
+def post_ln_solution(x, attn, mlp, ln1, ln2):
+    mid = ln1(x + attn(x))
+    return ln2(mid + mlp(mid))
+
+
+def decompose_solution(components, ln_weight, ln_bias, w_u):
+    """Each component through LayerNorm at the whole stream's scale (Elhage et al. 2021's direct logit attribution)."""
+    x = components.sum(0)
+    centred = components - components.mean(-1, keepdim=True)
+    return torch.cat([centred / torch.sqrt(x.var(unbiased=False) + 1e-5) @ (ln_weight * w_u), (ln_bias * w_u).sum()[None]])
+
+
 def stub(*args):
     raise NotImplementedError
 
@@ -186,6 +222,25 @@ CASES = {
     }),
     "frequency_energy": (energy_solution, {
         "not divided by the total": lambda W: energy_solution(W) * (W**2).sum(),
+    }),
+    "sinusoidal_encoding": (sinusoidal_solution, {
+        "sine and cosine swapped": lambda n, d: sinusoidal_solution(n, d).reshape(n, d // 2, 2).flip(-1).reshape(n, d),
+        "exponent i/d": lambda n, d: _sinusoidal_exponent(n, d, 1),
+    }),
+    "rope": (rope_solution, {
+        "rotating the pairs (i, i + d/2)": lambda x, p: _rope_on(x, p, halves=True),
+        "the wrong way": lambda x, p: rope_solution(x, -p),
+        "10000^(-i/d)": lambda x, p: _rope_on(x, p, step=1),
+    }),
+    "post_ln_block": (post_ln_solution, {
+        "pre-LN order": lambda x, a, m, l1, l2: (lambda mid: mid + m(l2(mid)))(x + a(l1(x))),
+        "without the residual connections": lambda x, a, m, l1, l2: l2(m(l1(a(x)))),
+        "one LayerNorm at the end only": lambda x, a, m, l1, l2: (lambda mid: l2(mid + m(mid)))(x + a(x)),
+    }),
+    "decompose_logit": (decompose_solution, {
+        "its own scale": lambda c, w, b, u: torch.cat([(F.layer_norm(c, c.shape[-1:]) * w) @ u, (b @ u)[None]]),
+        "without centring": lambda c, w, b, u: torch.cat([(c / (c.sum(0).var(unbiased=False) + 1e-5).sqrt() * w) @ u, (b @ u)[None]]),
+        "bias's contribution": lambda c, w, b, u: decompose_solution(c, w, b, u) * torch.cat([torch.ones(len(c)), torch.zeros(1)]),
     }),
     "cross_entropy": (cross_entropy_solution, {
         "summed": lambda l, t: -l.log_softmax(-1).gather(-1, t[..., None]).sum(),

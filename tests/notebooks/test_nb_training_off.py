@@ -34,6 +34,8 @@ HEADLINE = {
     "sparse-autoencoders": "assert stored.all()",  # the toy model it decodes is trained first
     "grokking": "assert memorised is not None and generalised is not None",
     "attention-heads": "assert copy_loss[\"learned\"] < 0.05",
+    "positional-encodings": "assert long_accuracy[\"rotary\"] > long_accuracy[\"learned\"] + MARGIN",
+    "residual-stream-and-layernorm": "assert final_loss[\"pre\"] < unigram - MARGIN",
 }
 # Notebooks whose results need no training, and why.
 EXEMPT = {
@@ -42,7 +44,7 @@ EXEMPT = {
 # Two groups of about equal time; notebooks that share a model stay together.
 GROUPS = {
     "gpt-from-scratch": 1, "logit-lens": 1, "linear-probes": 1, "superposition": 1, "attention-heads": 1,
-    "induction-heads": 2, "activation-patching": 2, "sparse-autoencoders": 2, "grokking": 2,
+    "residual-stream-and-layernorm": 1, "induction-heads": 2, "positional-encodings": 2, "activation-patching": 2, "sparse-autoencoders": 2, "grokking": 2,
 }
 
 

@@ -506,3 +506,115 @@ def recovered_fraction(student: Callable[[float, float, float], float]) -> Calla
                 "with the denominator's sign flipped": lambda p, c, x: (p - x) / (x - c)}
     passed = check("recovered_fraction", student, reference_recovered_fraction, cases, mistakes)
     return student if passed else reference_recovered_fraction
+
+
+# --------------------------------------------------------------------------- positional-encodings
+
+
+def reference_sinusoidal_encoding(n_positions: int, d: int) -> Tensor:
+    from .gpt import sinusoidal_positions
+
+    return sinusoidal_positions(n_positions, d)
+
+
+def _sinusoidal_with(exponent_step: int, swap: bool) -> Callable[[int, int], Tensor]:
+    def wrong(n_positions: int, d: int) -> Tensor:
+        angle = torch.arange(n_positions, dtype=torch.float32)[:, None] / 10000 ** (
+            torch.arange(0, d, 2, dtype=torch.float32) * exponent_step / (2 * d))
+        first, second = (angle.cos(), angle.sin()) if swap else (angle.sin(), angle.cos())
+        return torch.stack([first, second], dim=-1).flatten(-2)
+    return wrong
+
+
+def sinusoidal_encoding(student: Callable[[int, int], Tensor]) -> Callable[[int, int], Tensor]:
+    """Check ``student(n_positions, d)`` against ``lab.gpt.sinusoidal_positions``."""
+    cases = [(1, 4), (12, 8), (64, 32), (100, 6)]
+    mistakes = {"with sine and cosine swapped (column 2i is the cosine)": _sinusoidal_with(2, swap=True),
+                "with the exponent i/d instead of 2i/d": _sinusoidal_with(1, swap=False)}
+    passed = check("sinusoidal_encoding", student, reference_sinusoidal_encoding, cases, mistakes)
+    return student if passed else reference_sinusoidal_encoding
+
+
+def reference_rope(x: Tensor, positions: Tensor, base: float = 10000.0) -> Tensor:
+    from .positions import rope as rope_reference
+
+    return rope_reference(x, positions, base)
+
+
+def _rope_halves(x: Tensor, positions: Tensor) -> Tensor:
+    from .positions import rope_angles
+
+    angle = rope_angles(positions, x.shape[-1], dtype=x.dtype)
+    first, second = x.chunk(2, dim=-1)
+    return torch.cat([first * angle.cos() - second * angle.sin(), first * angle.sin() + second * angle.cos()], dim=-1)
+
+
+def rope(student: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Tensor, Tensor], Tensor]:
+    """Check ``student(x, positions)``, x (..., pos, d), against ``lab.positions.rope``."""
+    g = torch.Generator().manual_seed(15)
+    cases = [(_random((5, 4), g), torch.arange(5)), (_random((3, 9, 16), g), torch.arange(9) + 4),
+             (_random((2, 2, 7, 32), g), torch.randint(0, 500, (7,), generator=g)),
+             (_random((6, 8), g).double(), torch.arange(6) * 100)]
+    mistakes = {"rotating the pairs (i, i + d/2) (the halves) instead of (2i, 2i + 1)": _rope_halves,
+                "rotated the wrong way (by minus the angle)": lambda x, p: reference_rope(x, -p),
+                "with theta_i = 10000^(-i/d) instead of 10000^(-2i/d)": lambda x, p: reference_rope(x, p, base=100.0)}
+    passed = check("rope", student, lambda x, p: reference_rope(x, p), cases, mistakes)
+    return student if passed else reference_rope
+
+
+# --------------------------------------------------------------------------- residual-stream-and-layernorm
+
+
+def reference_post_ln_block(x: Tensor, attn: Callable, mlp: Callable, ln1: Callable, ln2: Callable) -> Tensor:
+    mid = ln1(x + attn(x))
+    return ln2(mid + mlp(mid))
+
+
+def _random_block_layers(g: torch.Generator, d_model: int, n_heads: int) -> tuple:
+    from .gpt import MLP, LayerNorm
+
+    cfg = GPTConfig(vocab_size=2, context_length=8, d_model=d_model, n_heads=n_heads)
+    layers = (Attention(cfg), MLP(cfg), LayerNorm(d_model), LayerNorm(d_model))
+    with torch.no_grad():
+        for layer in layers:
+            for p in layer.parameters():
+                p.copy_(_random(p.shape, g, scale=0.5) + (1.0 if p.dim() == 1 else 0.0))
+    return layers
+
+
+def post_ln_block(student: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Check ``student(x, attn, mlp, ln1, ln2)`` on random layers of ``lab.gpt``."""
+    g = torch.Generator().manual_seed(16)
+    cases = [(_random((b, p, d), g),) + _random_block_layers(g, d, h) for b, p, d, h in ((1, 3, 8, 1), (2, 8, 16, 4))]
+    mistakes = {"in the pre-LN order (x + attn(ln1(x)), ...)":
+                    lambda x, a, m, l1, l2: (lambda mid: mid + m(l2(mid)))(x + a(l1(x))),
+                "without the residual connections (ln1(attn(x)), ...)": lambda x, a, m, l1, l2: l2(m(l1(a(x)))),
+                "with one LayerNorm at the end only": lambda x, a, m, l1, l2: (lambda mid: l2(mid + m(mid)))(x + a(x))}
+    with torch.no_grad():
+        passed = check("post_ln_block", student, reference_post_ln_block, cases, mistakes)
+    return student if passed else reference_post_ln_block
+
+
+def reference_decompose_logit(components: Tensor, ln_weight: Tensor, ln_bias: Tensor, w_u: Tensor) -> Tensor:
+    from .residual import decompose_logit as reference
+
+    return reference(components, ln_weight, ln_bias, w_u)
+
+
+def _own_scale(components: Tensor, ln_weight: Tensor, ln_bias: Tensor, w_u: Tensor) -> Tensor:
+    normed = F.layer_norm(components, components.shape[-1:], eps=1e-5)
+    return torch.cat([(normed * ln_weight) @ w_u, (ln_bias @ w_u)[None]])
+
+
+def decompose_logit(student: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Check ``student(components, ln_weight, ln_bias, w_u)`` on random components of a stream."""
+    g = torch.Generator().manual_seed(17)
+    cases = [(_random((n, d), g) + _random((1, d), g), _random((d,), g) + 1, _random((d,), g), _random((d,), g))
+             for n, d in ((1, 4), (5, 16), (14, 64))]
+    sigma = lambda c: (c.sum(0).var(unbiased=False) + 1e-5).sqrt()  # noqa: E731
+    mistakes = {"normalising each component by its own scale (sigma must be the whole stream's)": _own_scale,
+                "without centring each component": lambda c, w, b, u: torch.cat([(c / sigma(c) * w) @ u, (b @ u)[None]]),
+                "without the LayerNorm bias's contribution": lambda c, w, b, u: torch.cat(
+                    [reference_decompose_logit(c, w, b, u)[:-1], torch.zeros(1)])}
+    passed = check("decompose_logit", student, reference_decompose_logit, cases, mistakes)
+    return student if passed else reference_decompose_logit
