@@ -35,6 +35,7 @@ HEADLINE = {
     "grokking": "assert memorised is not None and generalised is not None",
     "attention-heads": "assert copy_loss[\"learned\"] < 0.05",
     "backprop-from-scratch": "assert mlp_accuracy > max(0.97, linear_accuracy + MARGIN)",
+    "rnn-vs-attention": "assert trained[\"LSTM\"] > max(0.95, trained[\"RNN\"] + MARGIN)",  # the gradient ratio before it needs no training
 }
 # Notebooks whose results need no training, and why.
 EXEMPT = {
@@ -44,7 +45,7 @@ EXEMPT = {
 GROUPS = {
     "gpt-from-scratch": 1, "logit-lens": 1, "linear-probes": 1, "superposition": 1, "attention-heads": 1,
     "induction-heads": 2, "activation-patching": 2, "sparse-autoencoders": 2, "grokking": 2,
-    "backprop-from-scratch": 1,
+    "backprop-from-scratch": 1, "rnn-vs-attention": 2,
 }
 
 
