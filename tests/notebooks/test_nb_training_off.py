@@ -36,6 +36,8 @@ HEADLINE = {
     "attention-heads": "assert copy_loss[\"learned\"] < 0.05",
     "positional-encodings": "assert long_accuracy[\"rotary\"] > long_accuracy[\"learned\"] + MARGIN",
     "residual-stream-and-layernorm": "assert final_loss[\"pre\"] < unigram - MARGIN",
+    "backprop-from-scratch": "assert mlp_accuracy > max(0.97, linear_accuracy + MARGIN)",
+    "rnn-vs-attention": "assert trained[\"LSTM\"] > max(0.95, trained[\"RNN\"] + MARGIN)",  # the gradient ratio before it needs no training
 }
 # Notebooks whose results need no training, and why.
 EXEMPT = {
@@ -44,7 +46,9 @@ EXEMPT = {
 # Two groups of about equal time; notebooks that share a model stay together.
 GROUPS = {
     "gpt-from-scratch": 1, "logit-lens": 1, "linear-probes": 1, "superposition": 1, "attention-heads": 1,
-    "residual-stream-and-layernorm": 1, "induction-heads": 2, "positional-encodings": 2, "activation-patching": 2, "sparse-autoencoders": 2, "grokking": 2,
+    "residual-stream-and-layernorm": 1, "backprop-from-scratch": 1,
+    "induction-heads": 2, "positional-encodings": 2, "activation-patching": 2, "sparse-autoencoders": 2, "grokking": 2,
+    "rnn-vs-attention": 2,
 }
 
 
