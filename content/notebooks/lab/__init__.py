@@ -4,8 +4,9 @@ Modules: ``gpt`` (the model), ``data`` (a generated tiny-stories corpus and a
 character tokenizer), ``tokenize`` (a minimal byte-pair encoder), ``train`` (the
 training loop), ``artifacts`` (a cache of trained models), ``models`` (recipes
 for the trained models several notebooks share), ``baselines`` (n-gram models to
-beat), ``plots``, ``checks`` (the checkers of the exercises); and the helpers of
-individual interpretability notebooks (``induction``, ``toy_models``, ``sae``,
+beat), ``plots``, ``checks``, ``checks_backprop`` and ``checks_recurrent`` (the
+checkers of the exercises); and the helpers of individual notebooks (``autodiff``,
+``recurrent``, ``positions``, ``residual``, ``induction``, ``toy_models``, ``sae``,
 ``algorithmic``).
 """
 
