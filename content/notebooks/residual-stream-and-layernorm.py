@@ -176,18 +176,18 @@ assert torch.allclose(components.sum(0), final_resid, atol=1e-4)
 # %% [markdown]
 # The logit of token $t$ is $w_t \cdot \mathrm{LN}(x)$, with $w_t$ the row of $W_U$ for $t$ and
 # $x = \sum_i c_i$ the sum of the components. LayerNorm is not linear, but it is once its scale is
-# fixed: $\mathrm{LN}(x) = rac{x - ar{x}}{\sigma(x)} \odot \gamma + eta$, and centring is
+# fixed: $\mathrm{LN}(x) = \frac{x - \bar{x}}{\sigma(x)} \odot \gamma + \beta$, and centring is
 # linear. With $\sigma$ that of the *whole* stream,
 #
-# $$w_t \cdot \mathrm{LN}(x) = \sum_i w_t \cdot \left(rac{c_i - ar{c}_i}{\sigma(x)} \odot \gammaight) + w_t \cdot eta ,$$
+# $$w_t \cdot \mathrm{LN}(x) = \sum_i w_t \cdot \left(\frac{c_i - \bar{c}_i}{\sigma(x)} \odot \gamma\right) + w_t \cdot \beta ,$$
 #
 # one exact contribution per component, plus one for LayerNorm's bias (the "direct logit
 # attribution" of Elhage et al. 2021).
 #
 # **Exercise 2.** Write `decompose_logit(components, ln_weight, ln_bias, w_u)`: components
-# (n, d_model) at one position, the final LayerNorm's $\gamma$ and $eta$ (eps $10^{-5}$), and
+# (n, d_model) at one position, the final LayerNorm's $\gamma$ and $\beta$ (eps $10^{-5}$), and
 # $w_t$; return the $n + 1$ contributions. The checker recognises normalising each component by
-# its own $\sigma$, forgetting to centre, and leaving out $eta$.
+# its own $\sigma$, forgetting to centre, and leaving out $\beta$.
 
 # %% tags=["exercise"]
 def decompose_logit(components, ln_weight, ln_bias, w_u):

@@ -51,3 +51,11 @@ def test_inline_figures_become_lazy_files_named_by_content():
     assert data == png and name.endswith(".png")
     assert link_figures(body, lambda n: f"figures/{n}") == (
         f'<img alt="plot" class="" src="figures/{name}" width="640" height="480" loading="lazy" decoding="async"/>')
+
+
+def test_code_cells_that_scroll_are_reachable_by_keyboard():
+    from course.notebooks.slim import focusable_code
+
+    html = '<div class="highlight-ipynb hl-python"><pre><span>x</span></pre></div><pre>output</pre>'
+    assert focusable_code(html) == ('<div class="highlight-ipynb hl-python"><pre tabindex="0"><span>x</span></pre></div>'
+                                    "<pre>output</pre>")

@@ -194,3 +194,22 @@ def replace_bib_entry(bib: Path, key: str, entry: str) -> None:
             break
         i += 1
     bib.write_text(text[:start] + entry + text[i + 1:], encoding="utf-8")
+
+
+
+def add_hostile_topic(project: Path) -> None:
+    """The hostile entry's keywords in the topic vocabulary (a keyword outside it is an error), each with its
+    hostile text as name and description: topic names reach the readings page and every paper page's chips."""
+    import json
+
+    import yaml
+
+    from course.data.bibliography import load_bibliography
+
+    topics = project / "readings" / "topics.yml"
+    known = {t["id"] for t in yaml.safe_load(topics.read_text(encoding="utf-8"))["topics"]}
+    bib, _ = load_bibliography(project / "papers.bib", "papers.bib", project)
+    new = {slug: label for paper in bib.papers.values() for slug, label in paper.topics if slug not in known}
+    entries = "".join(f"  - id: {slug}\n    name: {json.dumps(label)}\n    description: {json.dumps(label)}\n"
+                      for slug, label in new.items())
+    topics.write_text(topics.read_text(encoding="utf-8").rstrip("\n") + "\n" + entries, encoding="utf-8")

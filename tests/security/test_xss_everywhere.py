@@ -53,6 +53,7 @@ def hostile_site(tmp_path_factory):
     hostile.add_optional_links(project)
     kept = hostile.inject(project)
     hostile.replace_bib_entry(project / "papers.bib", HOSTILE_KEY, hostile.hostile_bib_entry(HOSTILE_KEY))
+    hostile.add_hostile_topic(project)
     assert not hostile.load_problems(project)
     warnings = _Warnings()
     logging.getLogger("mkdocs").addHandler(warnings)

@@ -126,6 +126,15 @@ def figures(body: str) -> dict[str, bytes]:
     return {_figure_name(m[2], data): data for m in _DATA_IMAGE.finditer(body) for data in [_decode(m[3])]}
 
 
+_CODE_BLOCK = re.compile(r'(<div class="highlight-ipynb[^"]*"><pre)>')
+
+
+def focusable_code(body: str) -> str:
+    """Code cells scroll sideways (a long line is not broken mid-identifier), so each is reachable by keyboard
+    (WCAG: a scrollable region must be focusable)."""
+    return _CODE_BLOCK.sub(r'\1 tabindex="0">', body)
+
+
 def link_figures(body: str, href) -> str:
     """``body`` with each inline image replaced by ``href(name)`` (a name from ``figures``), loaded lazily."""
 

@@ -91,6 +91,7 @@ class NotebookStage:
                                     download_href=get_relative_url(uri(f"{name}.ipynb"), page_url),
                                     heading_offset=heading_offset,
                                     exercises_href=get_relative_url(uri(f"{name}-exercises.ipynb"), page_url) if student else None)
+        html = slim.focusable_code(html)
         return slim.link_figures(html, lambda figure: get_relative_url(uri(f"figures/{figure}"), page_url))
 
     def _figure_files(self, results) -> dict[str, Path]:
