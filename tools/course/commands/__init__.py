@@ -9,6 +9,14 @@ from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
 
 
+def empty_folder(folder: Path) -> bool:
+    """Whether ``folder`` is new or empty (``course new`` and ``course export`` write only there); prints why not."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        print(f"error: {folder} is not an empty folder; choose a new one", file=sys.stderr)
+        return False
+    return True
+
+
 def project_data(args, *, check_notebooks: bool = True, before: str = ""):
     """The project's data, or None after printing its problems (``before``: what they stop, e.g. "before changing
     terms")."""

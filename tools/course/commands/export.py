@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from course.commands import project_data
+from course.commands import empty_folder, project_data
 
 
 def register(subparsers) -> None:
@@ -30,8 +30,7 @@ def run(args) -> int:
     from course.render.registry import generate
 
     folder: Path = args.folder
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        print(f"error: {folder} is not an empty folder; choose a new one", file=sys.stderr)
+    if not empty_folder(folder):
         return 1
     data = project_data(args)
     if data is None:

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from string import Template
 
+from course.commands import empty_folder
+
 SCAFFOLD = Path(__file__).resolve().parent.parent / "scaffold"
 # Scaffold files whose names start with a dot in the course (package data leaves dot-files out).
 DOT_NAMES = {"ci-run": ".ci/run", "gitignore": ".gitignore", "github-deploy.yml": ".github/workflows/deploy.yml"}
@@ -43,8 +45,7 @@ def run(args) -> int:
     from pydantic import ValidationError
 
     folder: Path = args.folder
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        print(f"error: {folder} is not an empty folder; choose a new one", file=sys.stderr)
+    if not empty_folder(folder):
         return 1
     start_time, _, end_time = args.time.partition("-")
     days = [day.strip() for day in args.days.split(",") if day.strip()]
