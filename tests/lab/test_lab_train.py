@@ -65,8 +65,6 @@ def test_cache_key_depends_on_config_and_model_source(monkeypatch, tmp_path):
         (fake_lab / src.name).write_bytes(src.read_bytes())
     monkeypatch.setattr(artifacts, "LAB", fake_lab)
     assert artifacts.cache_key("m", {"a": 1}) == key
-    (fake_lab / "plots.py").write_text("# plotting cannot change a model\n")
-    assert artifacts.cache_key("m", {"a": 1}) == key
     gpt = (fake_lab / "gpt.py").read_text()
     first_def = gpt.index("\ndef ") + 1
     (fake_lab / "gpt.py").write_text(gpt[:first_def] + "# a comment, and more blank lines\n\n\n" + gpt[first_def:]
@@ -76,3 +74,16 @@ def test_cache_key_depends_on_config_and_model_source(monkeypatch, tmp_path):
     assert artifacts.cache_key("m", {"a": 1}) == key, "nor does a docstring"
     (fake_lab / "gpt.py").write_text(gpt + "\nEXTRA = 1\n")
     assert artifacts.cache_key("m", {"a": 1}) != key, "editing the model code must invalidate the cache"
+
+
+def test_a_models_key_covers_the_lab_modules_its_build_imports_and_no_others():
+    from lab import induction, models
+
+    char_gpt = {p.name for p in artifacts.model_sources(models.char_gpt)}
+    assert {"models.py", "gpt.py", "train.py", "data.py", "artifacts.py", "__init__.py"} <= char_gpt
+    assert not {"plots.py", "checks.py", "sae.py", "induction.py", "recurrent.py"} & char_gpt, \
+        "a checker or another notebook's helpers cannot change the character GPT"
+    assert "induction.py" in {p.name for p in artifacts.model_sources(induction.induction_model)}
+    everything = {p.name for p in artifacts.LAB.glob("*.py")}
+    assert {p.name for p in artifacts.model_sources(lambda: None)} == everything, \
+        "a build defined outside lab (a notebook's own function) may use any lab module"

@@ -5,9 +5,11 @@ only when no stored copy exists. The stored copy is found by a key: a hash of
 
 * ``name`` and ``config`` (a JSON-serialisable dict that must describe
   everything that determines the result: sizes, steps, seeds, data),
-* the code of every ``lab`` module except ``plots.py`` and ``checks.py`` (any other may
-  take part in building a model), so editing one invalidates the cache; code means the
-  syntax tree, so a comment, a docstring or reformatting retrains nothing,
+* the code of the ``lab`` modules that building can run: the module ``build`` is defined in
+  and every ``lab`` module it imports, followed import by import (a build defined in a
+  notebook: every ``lab`` module), so editing one of them retrains, and adding or editing
+  any other module (a checker, a new notebook's helpers) does not; code means the syntax
+  tree, so a comment, a docstring or reformatting retrains nothing,
 * the code of ``build`` itself when Python can find it (for a function
   defined in a notebook), and the torch version.
 
@@ -38,11 +40,44 @@ from .gpt import GPT, GPTConfig
 
 T = TypeVar("T")
 LAB = Path(__file__).resolve().parent
-NOT_MODEL_SOURCES = {"plots.py", "checks.py"}  # modules that cannot change a trained model
 
 
-def model_sources() -> list[Path]:
-    return sorted(p for p in LAB.glob("*.py") if p.name not in NOT_MODEL_SOURCES)
+def model_sources(build: Callable | None = None) -> list[Path]:
+    """The ``lab`` files ``build`` may run: its own module and what that imports from ``lab``, transitively.
+    A build Python cannot place in a ``lab`` module (a notebook's function, a lambda typed at a prompt)
+    may use any of them."""
+    module = inspect.getmodule(build) if build is not None else None
+    origin = Path(module.__file__).resolve() if module is not None and getattr(module, "__file__", None) else None
+    if origin is None or origin.parent != LAB:
+        return sorted(LAB.glob("*.py"))
+    seen: set[Path] = set()
+    todo = [origin, LAB / "__init__.py"]
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.exists():
+            continue
+        seen.add(path)
+        todo.extend(_lab_imports(path))
+    return sorted(seen)
+
+
+def _lab_imports(path: Path) -> list[Path]:
+    """The ``lab`` modules ``path`` imports: ``from .x import``, ``from . import x``, ``import lab.x``, ``from lab.x import``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            inside = node.level == 1 or (node.level == 0 and (node.module or "").split(".")[0] == "lab")
+            if not inside:
+                continue
+            module = (node.module or "").removeprefix("lab").lstrip(".") if node.level == 0 else (node.module or "")
+            if module:
+                found.append(LAB / f"{module.split('.')[0]}.py")
+            else:  # from . import x, y: each may be a module
+                found.extend(LAB / f"{alias.name}.py" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.extend(LAB / f"{alias.name.split('.')[1]}.py" for alias in node.names
+                         if alias.name.startswith("lab."))
+    return found
 
 
 def artifacts_dir() -> Path:
@@ -55,7 +90,7 @@ def cache_key(name: str, config: dict, build: Callable | None = None) -> str:
     if training_is_off():  # an untrained model must never be stored where a trained one is looked for
         h.update(b"training off")
     h.update(torch.__version__.encode())
-    for path in model_sources():
+    for path in model_sources(build):
         h.update(path.name.encode() + b"\0" + _code_of(path.read_text(encoding="utf-8")))
     if build is not None:
         try:
