@@ -37,9 +37,9 @@ def copy_project(dest: Path, *, notebooks: bool = False, slides: bool = False) -
         skip = ("notebooks", "__pycache__") + (() if slides else ("slides",))
         shutil.copytree(ROOT / "content", dest / "content", ignore=shutil.ignore_patterns(*skip))
         schedule = dest / "readings" / "schedule.yml"
-        schedule.write_text(re.sub(r"(?m)^\s+notebook: .*\n", "", schedule.read_text(encoding="utf-8")), encoding="utf-8")
-        assignments = dest / "readings" / "assignments.yml"
-        assignments.write_text(re.sub(r"(?m)^\s+notebooks: .*\n", "", assignments.read_text(encoding="utf-8")), encoding="utf-8")
+        for listing in ("schedule.yml", "assignments.yml"):
+            path = dest / "readings" / listing
+            path.write_text(re.sub(r"(?m)^\s+notebooks: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
     return dest
 
 

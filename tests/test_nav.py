@@ -14,7 +14,8 @@ def test_hand_written_pages_in_a_folder_form_a_section_named_after_it():
     nav = build_nav(data, pages)
     assert nav[-3:] == [
         {"\u2039b\u203a&\u200bamp;": ["<b>&amp;/x.md"]},  # Material prints section titles unescaped
-        {"About": ["about/index.md", "about/benchmarks.md", {"Team": ["about/team/people.md"]}]},  # index first
+        # index first; the generated report of the notebook runs beside the hand-written pages
+        {"About": ["about/index.md", "about/benchmarks.md", "about/notebook-runs.md", {"Team": ["about/team/people.md"]}]},
         "faq.md",
     ]
 

@@ -4,6 +4,7 @@ its outputs, and the notebooks page lists them all in course order."""
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
 from pathlib import Path
@@ -38,9 +39,9 @@ def test_every_page_is_under_the_limit(tmp_path_factory):
 def test_every_notebook_session_shows_its_executed_plots(tmp_path_factory):
     site = support.real_site(tmp_path_factory)
     schedule = yaml.safe_load((support.ROOT / "readings" / "schedule.yml").read_text(encoding="utf-8"))
-    with_notebooks = {s["id"]: s["notebook"] for s in schedule["sessions"] if "notebook" in s}
-    assert len(with_notebooks) >= 10
-    for session, notebook in with_notebooks.items():
+    with_notebooks = [(s["id"], name) for s in schedule["sessions"] for name in s.get("notebooks", ())]
+    assert len(with_notebooks) >= 14
+    for session, notebook in with_notebooks:
         html = (site / "schedule" / session / "index.html").read_text(encoding="utf-8")
         assert f"{notebook}.ipynb" in html, session  # the download link
         figures = re.findall(r'<img[^>]+src="\.\./\.\./notebooks/figures/([0-9a-f]+\.png)"[^>]*loading="lazy"', html)
@@ -54,14 +55,32 @@ def test_the_notebooks_page_lists_every_notebook_with_its_session(tmp_path_facto
     site = support.real_site(tmp_path_factory)
     html = (site / "notebooks" / "index.html").read_text(encoding="utf-8")
     schedule = yaml.safe_load((support.ROOT / "readings" / "schedule.yml").read_text(encoding="utf-8"))
-    sessions = [s for s in schedule["sessions"] if "notebook" in s]
-    positions = [html.index(f'href="../schedule/{s["id"]}/"') for s in sessions]
+    shown = [(s["id"], name) for s in schedule["sessions"] for name in s.get("notebooks", ())]
+    positions = [html.index(f'href="../schedule/{session}/#notebook-{name}"') for session, name in shown]
     assert positions == sorted(positions)  # course order
-    for s in sessions:
-        assert f'href="../{s["notebook"]}.ipynb"' in html or f'href="{s["notebook"]}.ipynb"' in html
+    for _, name in shown:
+        assert f'href="../{name}.ipynb"' in html or f'href="{name}.ipynb"' in html
     assert ">Grokking modular addition</a>" in html  # the notebook's own title
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="notebooks/"' in home  # a tab of its own
+
+
+def test_a_session_page_heads_its_notebook_once_and_lists_its_sections_in_the_contents(tmp_path_factory):
+    site = support.real_site(tmp_path_factory)
+    html = (site / "schedule" / "logit-lens" / "index.html").read_text(encoding="utf-8")
+    source = (support.ROOT / "content" / "notebooks" / "logit-lens.py").read_text(encoding="utf-8")
+    title = re.search(r"(?m)^# # (.+)$", source)[1]
+    sections = re.findall(r"(?m)^# ## (.+)$", source)
+    headings = re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", html, re.S)
+    texts = [html_module.unescape(re.sub(r"<[^>]+>", "", text)).replace("¶", "").strip() for _, text in headings]
+    assert texts.count(title) <= 1, "the notebook's title is said once, not again under the page's"
+    assert ("2", "Notebook") in [(level, text) for (level, _), text in zip(headings, texts)] or \
+        f"Notebook: {title}" in texts
+    toc = re.search(r'<nav class="md-nav md-nav--secondary".*?</nav>\s*</div>', html, re.S)[0]
+    entries = [html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", e))).strip() for e in re.findall(r'<span class="md-ellipsis">(.*?)</span>', toc, re.S)]
+    assert len(sections) >= 3 and all(section.replace("`", "") in " | ".join(entries) for section in sections), entries
+    for anchor in re.findall(r'href="#(nb-logit-lens-[^"]+)"', toc):
+        assert f'id="{anchor}"' in html
 
 
 def test_the_search_indexes_a_notebooks_headings_and_prose_but_not_its_code(tmp_path_factory):
@@ -71,7 +90,7 @@ def test_the_search_indexes_a_notebooks_headings_and_prose_but_not_its_code(tmp_
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs = [d for d in index["docs"] if d["location"].startswith("schedule/logit-lens/")]
     text = " ".join(d["title"] + " " + d["text"] for d in docs)
-    assert any(d["location"].endswith("#nb-takeaways") for d in docs)  # the notebook's own headings
+    assert any(d["location"].endswith("#nb-logit-lens-takeaways") for d in docs)  # the notebook's own headings
     assert "records every intermediate activation" in text  # its prose
     html = (site / "schedule" / "logit-lens" / "index.html").read_text(encoding="utf-8")
     assert "run_with_cache(tokens)" in html and "run_with_cache(tokens)" not in text  # its code: on the page only

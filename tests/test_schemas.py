@@ -27,4 +27,4 @@ def test_schema_rejects_unknown_keys_like_the_loader():
     schema = json.loads((ROOT / "readings/schemas/schedule.schema.json").read_text())
     session = schema["$defs"]["SessionEntry"]
     assert session["additionalProperties"] is False
-    assert {"id", "title", "part", "readings", "notebook", "date", "cancelled"} <= set(session["properties"])
+    assert {"id", "title", "part", "readings", "notebooks", "date", "cancelled"} <= set(session["properties"])

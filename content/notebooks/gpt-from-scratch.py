@@ -30,7 +30,6 @@ TEXT_PATH = None  # None: the generated tiny-stories corpus; or the path of any 
 # (the assertions below were calibrated on the generated corpus; on other text, read them as expectations)
 
 # %%
-import inspect
 import json
 import math
 
@@ -92,7 +91,7 @@ print(model_config)
 # branch, as GPT-2 does, makes training stable without a long learning-rate warmup.)
 
 # %%
-print(inspect.getsource(Block.forward))
+lab.show_source(Block.forward)
 
 # %% [markdown]
 # **Exercise 1.** Write `layer_norm`: subtract the mean of the last dimension, divide by
@@ -125,7 +124,7 @@ print("same as lab.gpt.LayerNorm:", torch.allclose(layer_norm(h, torch.ones(8), 
 # overwrite (`run_with_patches`) any activation.
 
 # %%
-print(inspect.getsource(Attention.forward))
+lab.show_source(Attention.forward)
 
 # %% [markdown]
 # The full model embeds tokens and positions, runs the blocks, applies a final LayerNorm
@@ -133,7 +132,7 @@ print(inspect.getsource(Attention.forward))
 # the vocabulary.
 
 # %%
-print(inspect.getsource(GPT._run))
+lab.show_source(GPT._run)
 model = GPT(model_config)
 n_params = model.num_params()
 print(f"{n_params:,} parameters, {model.num_params(include_embeddings=False):,} outside the embeddings")

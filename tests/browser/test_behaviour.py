@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from browser.chromium import screenshot
+from browser.chromium import screenshot, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("site")]
 
@@ -166,13 +166,44 @@ def test_session_page_shows_its_executed_notebook(watched, pages):
     assert "session-notebook" in pages, "no session links a notebook that exists"
     watched.goto(pages["session-notebook"])
     page = watched.page
-    assert page.locator("h2#notebook").count() == 1
+    assert page.locator("h2[id^=notebook-]").count() == 1
     notebook = page.locator(".course-notebook")
     assert notebook.count() == 1, "the lecture page has no embedded notebook"
     assert notebook.locator(".jp-OutputArea-output, .output_area").count() > 0, "the notebook has no outputs"
     download = notebook.locator("a[download]").first.get_attribute("href")
     assert download.endswith(".ipynb")
     screenshot(page, "session-notebook-embedded")
+
+
+def test_a_notebook_reads_on_a_phone_and_in_dark_mode(browser, base_url, pages):
+    """At 390 px: figures fill the column (at least 350 px) and stay sharp (drawn at 2x), a tap opens one full
+    size, code scrolls sideways instead of wrapping, the In/Out prompts are gone, nothing scrolls the page
+    sideways; in dark mode the white plots are turned dark. Screenshots in both schemes."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        watched = watch(context, base_url)
+        watched.goto(pages["session-notebook"])
+        page = watched.page
+        figure = page.locator(".course-notebook a.nb-figure img").first
+        figure.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
+        width = figure.bounding_box()["width"]
+        assert width >= 350, f"a figure is {width:.0f} px wide on a 390 px phone"
+        assert figure.evaluate("img => img.naturalWidth") >= 2 * width - 1, "not sharp on a 2x screen"
+        assert figure.evaluate("img => img.closest('a').getAttribute('href') === img.getAttribute('src')")
+        code = page.locator(".course-notebook .highlight-ipynb pre").first
+        assert code.evaluate("el => [getComputedStyle(el).whiteSpace, getComputedStyle(el).overflowX]") == ["pre", "auto"]
+        assert page.locator(".course-notebook .jp-InputPrompt").first.evaluate("el => getComputedStyle(el).display") == "none"
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
+        figure.screenshot(path=str(screenshot(page, "session-notebook-phone-light").with_name("notebook-figure-phone-light.png")))
+        assert figure.evaluate("img => getComputedStyle(img).filter") == "none"
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")  # what the palette toggle sets
+        assert "invert" in figure.evaluate("img => getComputedStyle(img).filter"), "a white plot on a dark page"
+        figure.screenshot(path=str(screenshot(page, "session-notebook-phone-dark").with_name("notebook-figure-phone-dark.png")))
+        watched.assert_clean()
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("when, shown, past", [

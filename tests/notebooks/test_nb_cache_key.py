@@ -132,7 +132,7 @@ def test_a_comment_or_docstring_edit_in_lab_reruns_nothing_and_a_code_edit_exact
     assert commented.count('"""') == text.count('"""') and "(as the docstring now says)" in commented
     module.write_text(commented, encoding="utf-8")
     after = keys()
-    # gpt-from-scratch prints lab source (inspect.getsource), so it keys its modules as written
+    # gpt-from-scratch shows lab source (lab.show_source), so it keys its modules as written
     assert {name for name in after if after[name] != before[name]} <= {"gpt-from-scratch"}
     assert len(dependents - {"gpt-from-scratch"}) >= 2
     before = after

@@ -112,8 +112,14 @@ def test_site_folds_the_solution_and_the_student_copy_runs_without_it(nb_project
 
     data = SimpleNamespace(sessions=[], layout=stage.layout)
     (page,) = notebooks_page.pages(data, SiteContext(notebooks=runs, built_at=datetime.now(timezone.utc)))
-    assert "| [Doubling, by hand](doubling.ipynb) | – | Exercise&#46; | 1 | [full](doubling.ipynb), [exercises](doubling-exercises.ipynb) |" in page.content
-    assert "| [plain](plain.ipynb) | – |  | 0 | [full](plain.ipynb) |" in page.content
+    doubling, plain = page.content.split('<article class="cs-catalogue-item"')[1:]
+    assert '<h2 class="cs-catalogue-title">Doubling, by hand</h2>' in doubling and "<span>1 exercise</span>" in doubling
+    assert "<p>Exercise&#46;</p>" in doubling  # its description
+    colab = "https://colab.research.google.com/github/owner/decoding-gpt/blob/gh-pages/notebooks/"
+    assert f'href="{colab}doubling.ipynb"' in doubling and f'href="{colab}doubling-exercises.ipynb"' in doubling
+    assert 'href="doubling.ipynb" download="doubling.ipynb"' in doubling
+    assert 'href="doubling-exercises.ipynb" download="doubling-exercises.ipynb"' in doubling
+    assert "<span>No exercises</span>" in plain and "exercises.ipynb" not in plain and 'download="plain.ipynb"' in plain
 
     # the student copy: no solution code, no outputs; alone in a folder (as on Colab) it runs top to bottom
     student_path = files.get_file_from_path("notebooks/doubling-exercises.ipynb").abs_src_path

@@ -27,6 +27,9 @@ PLOTS = """\
 import matplotlib.pyplot as plt
 print("hello from the notebook")
 
+# %% [markdown]
+# ## Powers & roots
+
 # %%
 for power in (1, 2, 3):
     plt.figure(figsize=(4, 3))
@@ -70,7 +73,12 @@ def test_embedded_notebook_has_outputs_lazy_figures_and_toolbar(nb_project):
     assert "$x^2$" in html  # left for it
     assert "COURSE_FILES" not in html  # the setup cell is only in the download
     assert re.search(r"<h1[^>]*>Plots", html)
-    assert re.search(r"<h3[^>]*>Plots", stage.embed_html("plots", heading_offset=2))  # under the page's "## Notebook"
+    nested = stage.embed_html("plots", section_level=2)  # under the page's "## Notebook: Plots"
+    assert not re.search(r"<h[1-6][^>]*>Plots", nested), "the page's heading names the notebook: its title goes"
+    assert re.search(r'<h2 id="[^"]+">Powers', html)
+    (section,) = re.findall(r'<h3 id="nb-plots-powers[^"]*">', nested)  # its sections nest under the heading
+    from course.notebooks.publish import section_headings
+    assert section_headings(nested, 3) == [(section[8:-2], "Powers & roots")], "the page's table of contents lists them"
 
 
 def test_no_colab_link_without_a_github_repository(nb_project):
@@ -116,14 +124,21 @@ def test_on_files_publishes_downloads_that_run_alone(nb_project, tmp_path_factor
     assert {"notebooks/lab/__init__.py", "notebooks/lab/util.py", "notebooks/data/numbers.txt"} <= uris
     assert {"notebooks/uses-lab.ipynb", "notebooks/notebook.css"} <= uris
 
-    # The Notebooks page: the session's title is data, so its Markdown and HTML characters stay text and
-    # its pipe cannot split the row.
-    session = SimpleNamespace(id="lab-day", number=3, title="Lab <day> | *one*", entry=SimpleNamespace(notebook="uses-lab"))
+    # The Notebooks page and About > Notebook runs: the session's title is data, so its Markdown and HTML
+    # characters stay text and its pipe cannot split the report's row.
+    from course.render import notebook_runs
+
+    session = SimpleNamespace(id="lab-day", number=3, title="Lab <day> | *one*", entry=SimpleNamespace(notebooks=("uses-lab",)))
     data = SimpleNamespace(sessions=[session], layout=stage.layout)
-    (page,) = notebooks_page.pages(data, SiteContext(notebooks=runs, built_at=datetime.now(timezone.utc)))
+    context = SiteContext(notebooks=runs, built_at=datetime.now(timezone.utc))
+    (page,) = notebooks_page.pages(data, context)
     assert page.src == "notebooks/index.md"
-    assert ("| [Doubling &lt;numbers&gt;](uses-lab.ipynb) | [3&#46; Lab &lt;day&gt; &#124; &#42;one&#42;](../schedule/lab-day.md) "
-            "| miss &#40;not executed before&#41; |") in page.content
+    assert ('<a href="../schedule/lab-day/#notebook-uses-lab">Doubling &lt;numbers&gt;</a>' in page.content
+            and "<span>Session 3. Lab &lt;day&gt; | *one*</span>" in page.content)
+    (report,) = notebook_runs.pages(data, context)
+    assert report.src == "about/notebook-runs.md"
+    assert ('| <a href="../../notebooks/uses-lab.ipynb">Doubling &lt;numbers&gt;</a> | <a href="../../schedule/lab-day/#notebook-uses-lab">'
+            "3&#46; Lab &lt;day&gt; &#124; &#42;one&#42;</a> | miss &#40;not executed before&#41; |") in report.content
 
     download = nbformat.read(files.get_file_from_path("notebooks/uses-lab.ipynb").abs_src_path, as_version=4)
     setup = [cell for cell in download.cells if "colab-setup" in cell.metadata.get("tags", [])]

@@ -50,7 +50,12 @@ def test_inline_figures_become_lazy_files_named_by_content():
     (name, data), = figures(body).items()
     assert data == png and name.endswith(".png")
     assert link_figures(body, lambda n: f"figures/{n}") == (
-        f'<img alt="plot" class="" src="figures/{name}" width="640" height="480" loading="lazy" decoding="async"/>')
+        f'<a class="nb-figure" href="figures/{name}"><img alt="plot" class="" src="figures/{name}" width="640" '
+        'height="480" loading="lazy" decoding="async"/></a>')
+    retina = f'<img alt="plot" height="240" src="data:image/png;base64,{base64.b64encode(png).decode()}" width="320"/>'
+    assert link_figures(retina, lambda n: f"figures/{n}") == (  # a 2x figure keeps the display size it says
+        f'<a class="nb-figure" href="figures/{name}"><img alt="plot" height="240" src="figures/{name}" width="320" '
+        'loading="lazy" decoding="async"/></a>')
 
 
 def test_code_cells_that_scroll_are_reachable_by_keyboard():

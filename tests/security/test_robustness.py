@@ -269,12 +269,12 @@ def test_an_invalid_only_talk_is_not_also_an_empty_list(project, capsys):
 def test_an_invalid_notebook_does_not_hide_the_sessions_unknown_papers(project, capsys):
     schedule = project / "readings" / "schedule.yml"
     edit(schedule, "    readings: [vaswani2017attention, alammar2019illustrated]",
-         "    readings: [vaswani2017attention, alammar2019ilustrated]\n    notebook: Not A Slug")
+         "    readings: [vaswani2017attention, alammar2019ilustrated]\n    notebooks: [Not A Slug]")
     code, lines = check(project, capsys)
     assert code == 1
     assert [line.split(": ", 1)[1] for line in lines] == [
         "unknown paper key 'alammar2019ilustrated': did you mean 'alammar2019illustrated'? add it to papers.bib or fix the key",
-        "'notebook': 'Not A Slug' is not a valid id: use lower-case letters, digits and '-' (e.g. 'attention-heads')",
+        "'notebooks': 'Not A Slug' is not a valid id: use lower-case letters, digits and '-' (e.g. 'attention-heads')",
     ]
 
 

@@ -16,13 +16,16 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import AnchorLink
 
 from course.data.load import CourseData, load_course_data
+from course.ground import urls
 from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
 from course.notebooks import NotebookStage
+from course.notebooks.publish import section_headings
 from course.notebooks.slim import searchable
-from course.render.citations import render_citations
+from course.render.citations import render_citations, render_notebook_citations
 from course.render.env import SiteContext
 from course.render.nav import build_nav
 from course.render.registry import generate
@@ -114,14 +117,27 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         # Lecture pages embed their executed notebook where the template left a marker. The search (which
         # indexes page.content) sees only its headings and prose; on_post_page puts in the whole notebook.
         def stand_in(match: re.Match) -> str:
-            notebook = self.notebooks.embed_html(match[1], page.url, heading_offset=2)
-            self._embedded[(page.url, match[1])] = notebook
-            return f"<!-- course:nb {match[1]} -->{searchable(notebook)}<!-- /course:nb -->"
+            name = match[1]
+            notebook = render_notebook_citations(self.notebooks.embed_html(name, page.url, section_level=2),
+                                                 page.file.src_uri, self.data, name)
+            self._embedded[(page.url, name)] = notebook
+            _list_sections(page.toc, urls.notebook_anchor(name), section_headings(notebook, 3))
+            return f"<!-- course:nb {name} -->{searchable(notebook)}<!-- /course:nb -->"
 
         return _NOTEBOOK_MARKER.sub(stand_in, html)
 
     def on_post_page(self, output: str, page, config) -> str:
         return _STAND_IN.sub(lambda m: self._embedded.pop((page.url, m[1])), output)
+
+
+def _list_sections(toc, anchor: str, sections: list[tuple[str, str]]) -> None:
+    """The page's table of contents lists the notebook's own sections under its heading (MkDocs made
+    the table from the page's Markdown, before the notebook was put in)."""
+    for item in toc:
+        if item.id == anchor:
+            item.children.extend(AnchorLink(title, id, item.level + 1) for id, title in sections)
+            return
+        _list_sections(item.children, anchor, sections)
 
 
 def _load(layout: Layout) -> CourseData:

@@ -74,18 +74,22 @@ def attention_pattern(pattern, tokens: Sequence[str] | None = None, ax=None, tit
 
 
 def attention_patterns(patterns, tokens: Sequence[str] | None = None, titles: Sequence[str] | None = None, ncols: int = 4):
-    """Several heads' patterns (head, q_pos, k_pos) side by side; returns the figure."""
+    """Several heads' patterns (head, q_pos, k_pos) side by side, with one colour bar for all (they share
+    the scale 0 to 1); returns the figure."""
     p = _as_numpy(patterns)
     n = p.shape[0]
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.2 * ncols, 2.2 * nrows + 0.3), squeeze=False)
+    # constrained layout, not the notebooks' tight layout: it makes room for a colour bar shared by a grid
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.2 * ncols + 0.6, 2.3 * nrows + 0.3), squeeze=False,
+                             layout="constrained")
+    image = None
     for i, ax in enumerate(axes.flat):
         if i >= n:
             ax.axis("off")
             continue
-        ax.imshow(p[i], cmap="Blues", vmin=0, vmax=1, interpolation="nearest")
-        ax.set_title(titles[i] if titles else f"head {i}", fontsize=8)
+        image = ax.imshow(p[i], cmap="Blues", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(titles[i] if titles else f"head {i}", fontsize=11)
         if tokens is not None and len(tokens) <= 24:
             labels = [_show_token(t) for t in tokens]
             ax.set_xticks(range(len(labels)), labels, fontsize=6)
@@ -93,6 +97,8 @@ def attention_patterns(patterns, tokens: Sequence[str] | None = None, titles: Se
         else:
             ax.set_xticks([])
             ax.set_yticks([])
+    if image is not None:
+        fig.colorbar(image, ax=axes.ravel().tolist(), fraction=0.03, pad=0.02, label="attention")
     return fig
 
 

@@ -67,6 +67,14 @@ class Checks:
         for i, key in enumerate(keys):
             self.paper(key, document, loc + (i,))
 
+    def notebooks(self, names, document: YamlDocument, loc: tuple, layout: Layout, known: list[str] | None) -> None:
+        """Each name is a notebook in the notebooks folder (``known``; None where the folder is not read)."""
+        for i, name in enumerate(names):
+            if known is not None and name not in known:
+                self.problems.append(document.problem(loc + (i,), (
+                    f"no notebook {name!r} in {layout.show(layout.notebooks)}/: {did_you_mean(name, known)}"
+                    f"add {name}.py there or fix the name")))
+
     def unique(self, items: list[tuple[str, tuple]], document: YamlDocument, what: str) -> None:
         first: dict[str, tuple] = {}
         for value, loc in items:
@@ -109,9 +117,7 @@ class Checks:
                 self.problems.append(document.problem(loc + ("part",), f"unknown part {entry.part!r}: {did_you_mean(entry.part, parts)}{known}"))
             self.papers(entry.readings, document, loc + ("readings",))
             self.papers(entry.further_reading, document, loc + ("further_reading",))
-            if entry.notebook and notebook_names is not None and entry.notebook not in notebook_names:
-                hint = did_you_mean(entry.notebook, notebook_names)
-                self.problems.append(document.problem(loc + ("notebook",), f"no notebook {entry.notebook!r} in {layout.show(layout.notebooks)}/: {hint}add {entry.notebook}.py there or fix the name"))
+            self.notebooks(entry.notebooks, document, loc + ("notebooks",), layout, notebook_names)
 
     def schedule(self, course: Course, schedule: ScheduleFile, document: YamlDocument) -> list[Session]:
         """The sessions' dates: checks that need the whole, valid schedule."""
@@ -132,11 +138,7 @@ class Checks:
         for i, entry in entries:
             loc = ("assignments", i)
             self.papers(entry.readings, document, loc + ("readings",))
-            for j, name in enumerate(entry.notebooks):
-                if notebook_names is not None and name not in notebook_names:
-                    self.problems.append(document.problem(loc + ("notebooks", j), (
-                        f"no notebook {name!r} in {layout.show(layout.notebooks)}/: {did_you_mean(name, notebook_names)}"
-                        f"add {name}.py there or fix the name")))
+            self.notebooks(entry.notebooks, document, loc + ("notebooks",), layout, notebook_names)
             times = {}
             for key, default in (("released", dt.time(0, 0)), ("due", DUE_TIME)):
                 value = getattr(entry, key)

@@ -1,4 +1,5 @@
-"""The hand-written Markdown: pages in docs_dir and the instructor's notes on papers, read once and checked.
+"""The hand-written Markdown: pages in docs_dir, the instructor's notes on papers and the notebooks' Markdown
+cells, read once and checked.
 
 Each file is read through ``read_source`` (UTF-8, inside the project, not too big), every
 ``[@key]`` in it must be a paper of the bibliography, and a note must be named after one.
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.data.bibliography import Bibliography
-from course.ground.citation_syntax import find_citations, line_col
+from course.ground.citation_syntax import find_citations, line_col, percent_markdown
 from course.ground.errors import Problem
 from course.ground.layout import Layout
 from course.ground.source_files import read_source
@@ -22,6 +23,7 @@ from course.ground.words import did_you_mean
 class Markdown:
     pages: dict[str, str] = field(default_factory=dict)  # docs_dir pages by their path there
     notes: dict[str, str] = field(default_factory=dict)  # notes by paper key
+    notebooks: dict[str, str] = field(default_factory=dict)  # each notebook's Markdown cells (``percent_markdown``), by name
 
 
 def read_markdown(layout: Layout, bib: Bibliography | None) -> tuple[Markdown, list[Problem]]:
@@ -45,7 +47,13 @@ def read_markdown(layout: Layout, bib: Bibliography | None) -> tuple[Markdown, l
                                                              f"name the file after a key in {bib.display}"))
         else:
             notes[key] = text
-    return Markdown(pages, notes), problems
+    notebooks = {}
+    for path in layout.notebook_files():
+        text = _read(path, layout, problems)
+        if text is not None:
+            notebooks[path.stem] = percent_markdown(text)
+            problems += citation_problems(notebooks[path.stem], layout.show(path), bib, layout)
+    return Markdown(pages, notes, notebooks), problems
 
 
 def _read(path: Path, layout: Layout, problems: list[Problem]) -> str | None:

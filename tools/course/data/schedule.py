@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .course import Course
 from .fields import WEEKDAYS, BibKey, Date, Line, Link, Paragraphs, Record, Slug, Url
@@ -28,11 +29,19 @@ class SessionEntry(Record):
     readings: tuple[BibKey, ...] = ()
     further_reading: tuple[BibKey, ...] = ()
     slides: Url | None = None
-    notebook: Slug | None = None
+    notebooks: tuple[Slug, ...] = ()  # content/notebooks/<name>.py, shown on the page in this order
+    notebook: SkipJsonSchema[str | None] = None  # the old single-notebook key: only read to say how to write it
     links: tuple[Link, ...] = ()
     date: Date | None = None  # pin this session to a date instead of the next meeting day
     cancelled: bool = False
     note: Line | None = None  # e.g. "Guest lecture" or why a class is cancelled
+
+    @field_validator("notebook")
+    @classmethod
+    def _one_notebook_is_a_list(cls, name):
+        if name is not None:
+            raise ValueError(f"the key is now 'notebooks', a list (a session may show several): write notebooks: [{name}]")
+        return name
 
 
 class ScheduleFile(Record):
@@ -136,6 +145,15 @@ def lay_out(course: Course, entries: tuple[SessionEntry, ...]) -> tuple[list[Ses
         end = dt.datetime.combine(day, course.meetings.end, zone)
         sessions.append(Session(entry, index, number, day, week_of_term(course, day), start, end))
     return sessions, slips
+
+
+def notebook_sessions(sessions: list[Session]) -> dict[str, Session]:
+    """The session that shows each notebook (the first, if several do): where a link to it goes."""
+    found: dict[str, Session] = {}
+    for session in sessions:
+        for name in session.entry.notebooks:
+            found.setdefault(name, session)
+    return found
 
 
 def _pinned_problem(course: Course, day: dt.date, previous: dt.date | None, taken: dict[dt.date, str]) -> str | None:

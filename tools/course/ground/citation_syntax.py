@@ -48,9 +48,10 @@ class Citation:
     items: tuple[Cited, ...]
 
 
-def find_citations(text: str) -> list[Citation]:
-    """Every citation Markdown would see in ``text`` (a page, with or without front matter)."""
-    spans = _protected(text)
+def find_citations(text: str, *, markdown: bool = True) -> list[Citation]:
+    """Every citation Markdown would see in ``text`` (a page, with or without front matter); with
+    ``markdown=False``, every citation in the text of HTML made from Markdown (a converted notebook)."""
+    spans = _protected(text) if markdown else []
     starts = [s for s, _ in spans]
     found = []
     for match in CITATION.finditer(text):
@@ -133,6 +134,32 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
+
+
+_PERCENT_CELL = re.compile(r"^# %%(.*)$")
+
+
+def percent_markdown(source: str) -> str:
+    """The Markdown cells of a jupytext percent notebook (``# %% [markdown]``, each line ``# text``), every
+    other line blank and each ``# `` kept as two spaces: citations found there have the line and column
+    they have in the ``.py`` file."""
+    out, in_markdown = [], False
+    for line in source.split("\n"):
+        cell = _PERCENT_CELL.match(line)
+        if cell:
+            in_markdown = "[markdown]" in cell.group(1) or "[md]" in cell.group(1)
+            out.append("")
+        elif in_markdown and (line == "#" or line.startswith("# ")):
+            out.append("  " + line[2:])
+        else:
+            out.append("")
+    return "\n".join(out)
+
+
+def percent_title(markdown: str, name: str) -> str:
+    """A notebook's title from its ``percent_markdown``: its first ``#`` heading, or its name."""
+    heading = re.search(r"(?m)^ {0,3}# +(.+?)\s*#*\s*$", markdown)
+    return heading.group(1) if heading else name
 
 
 def page_title(src: str, text: str) -> str:

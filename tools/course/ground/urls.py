@@ -59,6 +59,7 @@ ASSIGNMENTS = "assignments/index.md"
 
 
 PAST_TERMS = "past-terms.md"
+NOTEBOOK_RUNS = "about/notebook-runs.md"  # how this build ran the notebooks, beside the benchmarks
 # The pages a term has of its own; an archived term has them under /<term-id>/, and shares every other page.
 TERM_PAGES = (HOME, "schedule/", "assignments/", "presentations/", CALENDAR)
 
@@ -107,6 +108,17 @@ def paper_downloads(key: str) -> str:
 def cite_anchor(key: str) -> str:
     """The id of a page's first citation of ``key`` (paper pages link back to it)."""
     return "cite-" + paper_slug(key)
+
+
+def notebook_anchor(name: str) -> str:
+    """The id of the section of a session page that shows the notebook ``name``."""
+    return "notebook-" + name
+
+
+def notebook_cite_anchor(name: str, key: str) -> str:
+    """The id of the notebook ``name``'s first citation of ``key`` on a page (its ids are its own: see
+    ``course.notebooks.publish.prefix_ids``)."""
+    return f"nb-{name}-{cite_anchor(key)}"
 
 
 def paper_slug(key: str) -> str:

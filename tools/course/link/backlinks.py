@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from course.data.load import CourseData
 from course.data.podcasts import flat_topics
 from course.ground import urls
-from course.ground.citation_syntax import cited_keys, page_title
+from course.ground.citation_syntax import cited_keys, page_title, percent_title
 
 # The order of the kinds on a paper's page.
-KINDS = ("presentation", "reading", "further-reading", "material", "project-idea", "citation", "talk", "talk-related",
-         "episode")
+KINDS = ("presentation", "reading", "further-reading", "material", "project-idea", "citation", "notebook", "talk",
+         "talk-related", "episode")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ def _all(data: CourseData, hand_written: dict[str, str]):
                                    subject=talk.heading, when=talk.date, via=ts.series.title)
     yield from _episode_links(data)
     yield from _citation_links(data, hand_written)
+    yield from _notebook_links(data)
 
 
 def _term_links(data: CourseData, term_id: str | None, term: str, rank: int):
@@ -105,6 +106,20 @@ def _episode_links(data: CourseData):
                 if key not in stamped:
                     yield Backlink(key, "episode", page, "writings-discussed", (episode.number, ""),
                                    subject=episode.title, number=episode.number, via=name)
+
+
+def _notebook_links(data: CourseData):
+    """A "notebook" backlink for each paper a notebook cites, on each session page that shows it (to the
+    notebook's first citation of it there)."""
+    bib, cells = data.bibliography, data.markdown.notebooks
+    if bib is None:
+        return
+    for session in data.sessions:
+        for name in session.entry.notebooks:
+            for key in (k for k in cited_keys(cells.get(name, "")) if k in bib):
+                yield Backlink(key, "notebook", urls.session_page(session.id), urls.notebook_cite_anchor(name, key),
+                               (session.number, name), subject=session.title, number=session.number,
+                               via=percent_title(cells[name], name))
 
 
 def _citation_links(data: CourseData, hand_written: dict[str, str]):

@@ -167,7 +167,9 @@ def _existing_file(literal: str, folder: Path, base_dir: Path) -> Path | None:
 
 # Bump when the way notebooks are executed changes (seeds, environment), or the key does.
 ENGINE_VERSION = "2"
-SOURCE_WORDS = ("getsource", "__doc__", "help(")
+# A code cell with one of these shows a module's source or docstrings (``lab.show_source`` is the course's
+# highlighted getsource): such a notebook keys its modules as written, comments and all.
+SOURCE_WORDS = ("getsource", "show_source", "__doc__", "help(")
 
 
 def key_inputs(notebook: SourceNotebook, deps: Dependencies, base_dir: Path) -> dict:

@@ -61,16 +61,24 @@ class Publisher:
         else:
             student.unlink(missing_ok=True)
 
-    def embed(self, name: str, css_href: str, download_href: str, heading_offset: int = 0,
+    def record(self, result: NotebookResult) -> NotebookRun:
+        """How a notebook's outputs were made, and where it opens, for the Notebooks pages."""
+        student = self.cache.exercises_path(result.name).exists() and result.nb is not None
+        return NotebookRun(result.name, notebook_title(result), result.status, result.reason, result.seconds,
+                           result.peak_mb, result.executed_at, notebook_description(result), exercises.count(result.nb),
+                           self.colab(result.name), self.colab(f"{result.name}-exercises") if student else None)
+
+    def colab(self, notebook_file: str) -> str | None:
+        return colab.colab_url(self.layout.repo_url, self.layout.colab_branch, notebook_file, self.site_dir)
+
+    def embed(self, name: str, css_href: str, download_href: str, section_level: int | None = None,
               exercises_href: str | None = None) -> str:
-        """The notebook's HTML with its toolbar; ``heading_offset`` demotes its headings; ``exercises_href``
-        links the student copy, when there is one."""
-        body = prefix_ids(demote_headings(self.rendered_body(name), heading_offset))
-        links = [(colab.colab_url(self.layout.repo_url, self.layout.colab_branch, name, self.site_dir), download_href, name)]
+        """The notebook's HTML with its toolbar; ``section_level``: see ``nest``; ``exercises_href`` links the
+        student copy, when there is one."""
+        body = prefix_ids(nest(self.rendered_body(name), section_level), name)
+        links = [(self.colab(name), download_href, name)]
         if exercises_href:
-            student = f"{name}-exercises"
-            links.append((colab.colab_url(self.layout.repo_url, self.layout.colab_branch, student, self.site_dir),
-                          exercises_href, student))
+            links.append((self.colab(f"{name}-exercises"), exercises_href, f"{name}-exercises"))
         return embed(body, name=name, css_href=css_href, links=links)
 
     def rendered_body(self, name: str) -> str:
@@ -98,12 +106,6 @@ class Publisher:
         if not path.exists():
             write_if_changed(path, slim.used_css(full.read_text(encoding="utf-8"), classes))
         return path
-
-
-def run_record(result: NotebookResult) -> NotebookRun:
-    """How a notebook's outputs were made, for the Notebooks page."""
-    return NotebookRun(result.name, notebook_title(result), result.status, result.reason, result.seconds,
-                       result.peak_mb, result.executed_at, notebook_description(result), exercises.count(result.nb))
 
 
 def notebook_title(result: NotebookResult) -> str:
@@ -215,6 +217,16 @@ def embed(body: str, *, name: str, css_href: str, links: list[tuple[str | None, 
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
+_TITLE = re.compile(r"<h1\b.*?</h1>\s*", re.S)
+
+
+def nest(body: str, level: int | None) -> str:
+    """The notebook as a section of a page, under a heading of ``level`` that names it: its title (the
+    first ``<h1>``) goes, so the page does not say it twice, and its ``<h2>`` sections become
+    ``<h{level + 1}>``. ``None``: the whole notebook, as it is."""
+    if level is None:
+        return body
+    return demote_headings(_TITLE.sub("", body, count=1), level - 1)
 
 
 def demote_headings(body: str, offset: int) -> str:
@@ -227,10 +239,26 @@ def demote_headings(body: str, offset: int) -> str:
 _ID = re.compile(r'(\bid="|\bhref="#)(?!nb-)')
 
 
-def prefix_ids(body: str) -> str:
-    """Give the notebook's ids (and links to them) an ``nb-`` prefix: a notebook headed
-    "The logit lens" must not reuse the id of the page's own heading of that name."""
-    return _ID.sub(lambda m: m.group(1) + "nb-", body)
+def id_prefix(name: str) -> str:
+    return f"nb-{name}-"
+
+
+def prefix_ids(body: str, name: str) -> str:
+    """Give the notebook's ids (and links to them) an ``nb-<name>-`` prefix: a notebook headed
+    "The logit lens" must not reuse the id of the page's own heading of that name, nor two notebooks on
+    one page each other's ("Takeaways", cell ids)."""
+    return _ID.sub(lambda m: m.group(1) + id_prefix(name), body)
+
+
+_SECTION = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)"[^>]*>(?P<title>.*?)</h(?P=level)>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def section_headings(html_text: str, level: int) -> list[tuple[str, str]]:
+    """(id, plain text) of each ``<h{level}>`` with an id, in order: the notebook's entries in the page's
+    table of contents (the permalink sign dropped)."""
+    return [(m["id"], html.unescape(_TAG.sub("", m["title"].split('<a class="anchor-link"')[0])).strip())
+            for m in _SECTION.finditer(html_text) if int(m["level"]) == level]
 
 
 def content_hash(text: str) -> str:

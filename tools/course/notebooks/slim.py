@@ -118,7 +118,8 @@ def searchable(body: str) -> str:
 
 # Figures: the outputs' base64 images become files the page loads lazily (an image below the fold is not
 # fetched on a first visit), with their size given so the layout does not move when they arrive.
-_DATA_IMAGE = re.compile(r'<img([^>]*?) src="data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)"')
+_DATA_IMAGE = re.compile(r'<img([^>]*?) src="data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)"([^>]*?)/?>')
+_SIZED = re.compile(r'\b(width|height)="')
 
 
 def figures(body: str) -> dict[str, bytes]:
@@ -136,13 +137,17 @@ def focusable_code(body: str) -> str:
 
 
 def link_figures(body: str, href) -> str:
-    """``body`` with each inline image replaced by ``href(name)`` (a name from ``figures``), loaded lazily."""
+    """``body`` with each inline image replaced by ``href(name)`` (a name from ``figures``), loaded lazily and
+    linked to itself: a tap opens it full size, to zoom on a phone. Its size is the one the notebook gave
+    (a 2x "retina" figure says its display size) or else its pixels'."""
 
     def replace(match: re.Match) -> str:
         data = _decode(match[3])
-        size = _png_size(data) if match[2] == "png" else None
+        url = href(_figure_name(match[2], data))
+        size = _png_size(data) if match[2] == "png" and not _SIZED.search(match[1] + match[4]) else None
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
-        return f'<img{match[1]} src="{href(_figure_name(match[2], data))}"{dims} loading="lazy" decoding="async"'
+        image = f'<img{match[1]} src="{url}"{match[4]}{dims} loading="lazy" decoding="async"/>'
+        return f'<a class="nb-figure" href="{url}">{image}</a>'
 
     return _DATA_IMAGE.sub(replace, body)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from course.ground.errors import CourseDataError, Problem
 from course.ground.layout import Layout
 from course.notebooks import slim
-from course.notebooks.publish import Publisher, run_record
+from course.notebooks.publish import Publisher
 from course.notebooks.run import Notebooks, NotebookResult, raise_failures
 from course.render.env import NotebookRun
 
@@ -74,12 +74,13 @@ class NotebookStage:
         files.append(File.generated(config, uri("notebook.css"), abs_src_path=str(self.publisher.used_stylesheet(r.name for r in results))))
         for name, path in self._figure_files(results).items():
             files.append(File.generated(config, uri(f"figures/{name}"), abs_src_path=str(path)))
-        return tuple(run_record(result) for result in results)
+        return tuple(self.publisher.record(result) for result in results)
 
-    def embed_html(self, name: str, page_url: str = "", *, heading_offset: int = 0) -> str:
+    def embed_html(self, name: str, page_url: str = "", *, section_level: int | None = None) -> str:
         """The executed notebook rendered by mkdocs-jupyter, with its toolbar, for the page at ``page_url``
-        (``page.url``: links are made relative to it).  ``heading_offset`` demotes the notebook's headings
-        (2 turns its ``#`` title into an ``<h3>`` under the page's ``## Notebook``).  Call after
+        (``page.url``: links are made relative to it).  ``section_level``: the level of the page's heading
+        the notebook sits under, which names it (2: its title goes and its ``##`` sections become
+        ``<h3>``); None, the whole notebook.  Call after
         ``on_files``; insert the result into the page's HTML (``on_page_content``), not its Markdown."""
         from mkdocs.utils import get_relative_url
 
@@ -89,7 +90,7 @@ class NotebookStage:
         student = self.notebooks.cache.exercises_path(name).exists()
         html = self.publisher.embed(name, css_href=get_relative_url(uri("notebook.css"), page_url),
                                     download_href=get_relative_url(uri(f"{name}.ipynb"), page_url),
-                                    heading_offset=heading_offset,
+                                    section_level=section_level,
                                     exercises_href=get_relative_url(uri(f"{name}-exercises.ipynb"), page_url) if student else None)
         html = slim.focusable_code(html)
         return slim.link_figures(html, lambda figure: get_relative_url(uri(f"figures/{figure}"), page_url))

@@ -4,6 +4,7 @@ one page per assignment, with the instructions from ``content/assignments/<id>.m
 from __future__ import annotations
 
 from course.data.load import CourseData
+from course.data.schedule import notebook_sessions
 from course.ground import urls
 from course.ground.layout import Layout
 from course.render.env import GeneratedFile, SiteContext, render_page
@@ -20,16 +21,11 @@ def exists(data: CourseData) -> bool:
     return bool(data.assignments)
 
 
-def notebook_sessions(data: CourseData) -> dict[str, object]:
-    """The session that shows each notebook (an assignment links to the notebook there)."""
-    return {s.entry.notebook: s for s in data.sessions if s.entry.notebook}
-
-
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     shared = dict(course=data.course, kinds=KINDS, bib=data.bibliography)
     result = [render_page("assignments_index.md.j2", urls.ASSIGNMENTS, title="Assignments",
                           assignments=data.assignments, **shared)]
-    shows = notebook_sessions(data)
+    shows = notebook_sessions(data.sessions)  # an assignment links to each notebook where a session shows it
     for work in data.assignments:
         result.append(render_page(
             "assignment.md.j2", urls.assignment_page(work.id), title=work.title, work=work,

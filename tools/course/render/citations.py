@@ -4,6 +4,8 @@ gets a reference list at its end, or where ``<!-- course:references -->`` stands
 from __future__ import annotations
 
 
+from markupsafe import Markup
+
 from course.data.pages import citation_problems
 from course.data.load import CourseData
 from course.ground import urls
@@ -41,6 +43,32 @@ def render_citations(markdown: str, page_src: str, data: CourseData, *, display:
     if REFERENCES_MARKER in text:  # a template may say where the list goes (e.g. before a pager)
         return text.replace(REFERENCES_MARKER, references, 1)
     return text.rstrip() + references.rstrip() + "\n"
+
+
+def render_notebook_citations(body: str, page_src: str, data: CourseData, name: str) -> str:
+    """The citations in the notebook ``name``'s HTML (its Markdown cells, converted: ``[@key]`` is left as
+    text there) as linked labels, and its reference list at its end, under an ``<h3>`` (the notebook is a
+    section of ``page_src``). Its keys were checked when the data was read (``content/notebooks/<name>.py``
+    line and column)."""
+    bib = data.bibliography
+    if bib is None:
+        return body
+    macros = environment().get_template("citations.md.j2").module
+    out, last, seen = [], 0, []
+    for citation in find_citations(body, markdown=False):
+        if not all(item.key in bib for item in citation.items):
+            continue  # not a citation of this bibliography (the data's check reports unknown keys in notebooks)
+        ids = []
+        for item in citation.items:
+            ids.append("" if item.key in seen else urls.notebook_cite_anchor(name, item.key))
+            seen += [] if item.key in seen else [item.key]
+        out += [body[last:citation.start], str(macros.cite(citation.items, ids, bib, page_src, html=True)).strip()]
+        last = citation.end
+    if not seen:
+        return body
+    keys = sorted(seen, key=lambda k: (bib[k].label.lower(), k))
+    heading = Markup(f'<h3 id="nb-{name}-references">References</h3>')
+    return "".join(out) + body[last:] + str(macros.references(keys, bib, page_src, heading, f"nb-{name}-")).strip() + "\n"
 
 
 def _problems(markdown: str, page_src: str, data: CourseData, display: str | None) -> list[Problem]:

@@ -113,6 +113,8 @@ class NotebookRun:
     executed_at: str | None = None  # ISO 8601, UTC
     description: str = ""  # the first sentence under its title
     exercises: int = 0  # how many checked exercises it has (its student copy is <name>-exercises.ipynb)
+    colab: str | None = None  # "Open in Colab" for the executed notebook (None unless the repo is on GitHub)
+    student_colab: str | None = None  # and for its student copy, when it has exercises
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from course.data.load import CourseData
 from course.render.env import safe_title
-from course.render.registry import is_generated, nav_entries
+from course.render.registry import folder_pages, is_generated, nav_entries
 
 
 def build_nav(data: CourseData, hand_written: list[str]) -> list:
     """MkDocs ``nav``: the page kinds (sessions grouped by part), then the hand-written pages of docs_dir
     that no generated page absorbs, by folder."""
-    return nav_entries(data) + _by_folder([src for src in hand_written if not is_generated(src, data.layout)])
+    return nav_entries(data) + _by_folder([src for src in hand_written if not is_generated(src, data.layout)]
+                                          + folder_pages(data))
 
 
 def _by_folder(pages: list[str]) -> list:

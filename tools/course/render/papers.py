@@ -85,6 +85,8 @@ def _describe(link: Backlink) -> str:
         if link.number is not None:
             return f"Cited in the notes for session {link.number}: {link.subject}"
         return f"Cited on the page \u201c{link.subject}\u201d"
+    if link.kind == "notebook":
+        return f"Cited in the notebook \u201c{link.via}\u201d of session {link.number}: {link.subject}"
     return f"{'Presented' if link.presented else 'To be presented'} by {link.via} on {when}"  # a presentation
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from course.data.load import CourseData
 from course.ground import urls
 from course.ground.layout import Layout
-from course.render import (assignments, authors, calendar, episodes, feed, home, notebooks, papers, presentations, project,
-                           readings, schedule, syllabus, syllabus_pdf, talks, terms)
+from course.render import (assignments, authors, calendar, episodes, feed, home, notebook_runs, notebooks, papers,
+                           presentations, project, readings, schedule, syllabus, syllabus_pdf, talks, terms)
 from course.render.env import GeneratedFile, SiteContext
 
 PAGE_KINDS = (
@@ -23,6 +23,7 @@ PAGE_KINDS = (
     assignments,
     readings,
     notebooks,
+    notebook_runs,
     presentations,
     talks,
     episodes,
@@ -58,6 +59,12 @@ def is_generated(src: str, layout: Layout) -> bool:
             if src == path or (path.endswith("/") and src.startswith(path)):
                 return True
     return False
+
+
+def folder_pages(data: CourseData) -> list[str]:
+    """The generated pages listed in their folder's section of the navigation, with the hand-written pages
+    there (``IN_FOLDER_NAV``: About > Notebook runs, beside About > Benchmarks)."""
+    return [kind.paths(data.layout)[0] for kind in PAGE_KINDS if getattr(kind, "IN_FOLDER_NAV", False) and kind.exists(data)]
 
 
 def nav_entries(data: CourseData) -> list:

@@ -124,6 +124,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
             hw_out=hw_out.get(session.id, []), hw_due=hw_due.get(session.id, []),
             bib=data.bibliography, presentations=presentations.get(session.id, []),
             notes=Markup(notes[session.id]) if session.id in notes else None, deck=ctx.deck(session.id),
+            notebook_titles={run.name: run.title for run in ctx.notebooks},
             prev=sessions[i - 1] if i else None, next=sessions[i + 1] if i + 1 < len(sessions) else None,
         ))
     return result
