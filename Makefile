@@ -33,10 +33,10 @@ serve: $(STAMP) browser $(NPM)
 check: $(STAMP)
 	$(BIN)/course check
 
-## test: the whole test suite (installs Debian's chromium for the browser tests and the decks' PDFs
+## test: the whole test suite (PYTEST_ARGS="..." adds pytest options, e.g. --durations=30) (installs Debian's chromium for the browser tests and the decks' PDFs
 ## if missing, and Marp, the HTML validator vnu.jar and Lighthouse from npm)
 test: $(STAMP) browser $(NPM) $(LIGHTHOUSE)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 ## test-fast: everything but the browser and full-site tests
 test-fast: $(STAMP)
