@@ -143,8 +143,18 @@ def watch(context, base_url: str) -> Watched:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/ (kept by CI as an artefact)."""
+    """Save a full-page screenshot under test-artifacts/ (kept by CI as an artefact), once what the page
+    loads late (KaTeX on a page with maths, lazy figures) has arrived and been drawn."""
     ARTIFACTS.mkdir(exist_ok=True)
+    # The page typesets maths and loads figures as they come near the viewport: scroll it through once.
+    page.evaluate("""async () => {
+        for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+            window.scrollTo(0, y);
+            await new Promise(done => setTimeout(done, 60));
+        }
+        window.scrollTo(0, 0);
+    }""")
+    page.wait_for_load_state("networkidle")
     path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
