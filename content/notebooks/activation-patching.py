@@ -24,12 +24,12 @@
 #    value from the clean run. If the behaviour comes back, that component carries the
 #    information that matters.
 #
-# The idea comes from causal mediation analysis (Vig et al. 2020) and was popularised
-# as *causal tracing* by Meng et al. (2022, the ROME paper); Wang et al. (2022) used it
-# to find the indirect-object-identification circuit in GPT-2 small. Zhang and Nanda
-# (2023) and Heimersheim and Nanda (2024) discuss how to choose the corruption and the
-# metric; we follow their advice to use a graded metric (log-probabilities) rather
-# than accuracy.
+# The idea comes from causal mediation analysis [@vig2020investigating] and was
+# popularised as *causal tracing* by Meng et al. in the ROME paper [@meng2022locating];
+# Wang et al. used it to find the indirect-object-identification circuit in GPT-2 small
+# [@wang2022interpretability]. Zhang and Nanda, and Heimersheim and Nanda, discuss how
+# to choose the corruption and the metric [@zhang2023towards; @heimersheim2024use]; we
+# follow their advice to use a graded metric (log-probabilities) rather than accuracy.
 #
 # We patch the two-layer attention-only model from the induction-heads notebook.
 
@@ -236,18 +236,18 @@ assert damage[1].max() < recovery[1].max(), "layer-1 heads should be more suffic
 # %% [markdown]
 # Noising tells a different story. A layer-0 previous-token head that recovered
 # nothing when denoised is now the one whose loss hurts most: the layer-1 heads
-# build their keys from what it writes (K-composition, Elhage et al. 2021), so with
+# build their keys from what it writes, which is K-composition [@elhage2021mathematical], so with
 # its corrupted output they can no longer find the earlier copy. Each layer-1 head,
 # in contrast, is sufficient to restore much of the behaviour but hardly necessary:
 # the model has several induction heads, and the others cover for the one we
 # corrupt. Denoising and noising answer different questions (roughly sufficiency and
-# necessity), which is why Heimersheim and Nanda (2024) ask that every patching
-# result say which one was used.
+# necessity), which is why Heimersheim and Nanda ask that every patching
+# result say which one was used [@heimersheim2024use].
 #
 # ## Path patching: keys, queries or values?
 #
 # Noising a previous-token head changes everything downstream of it. **Path
-# patching** (Wang et al. 2022; Goldowsky-Dill et al. 2023) narrows the question to
+# patching** [@wang2022interpretability; @goldowskydill2023localizing] narrows the question to
 # one path: the layer-1 heads read the residual stream three times, to form their
 # queries, keys and values, and `lab.gpt` names the three reads apart
 # (`blocks.1.attn.q_input`, `k_input`, `v_input`). We run the clean input and change

@@ -14,12 +14,13 @@
 # # One attention head, by hand
 #
 # Attention is the only place in a transformer where information moves *between*
-# positions (Vaswani et al. 2017). Everything else (embeddings, MLPs, LayerNorm) acts on
+# positions [@vaswani2017attention]. Everything else (embeddings, MLPs, LayerNorm) acts on
 # each position separately. In this notebook we build a single causal attention head with
 # nothing but matrix products, check it against the course's model code `lab.gpt`, and then
 # ask how a head can know *where* a token is: positional encodings.
 #
-# We follow the notation of Elhage et al. (2021): a head has a query, key, value and output
+# We follow the notation of *A Mathematical Framework for Transformer
+# Circuits* [@elhage2021mathematical]: a head has a query, key, value and output
 # matrix $W_Q, W_K, W_V \in \mathbb{R}^{d_\text{model} \times d_\text{head}}$ and
 # $W_O \in \mathbb{R}^{d_\text{head} \times d_\text{model}}$, and reads from and writes to
 # the residual stream $x \in \mathbb{R}^{\text{pos} \times d_\text{model}}$.
@@ -79,7 +80,7 @@ v = x @ W_V  # (pos, d_head)
 # and $k$ are independent with unit variance, their dot product is a sum of $d_\text{head}$
 # unit-variance terms, so its standard deviation grows like $\sqrt{d_\text{head}}$; large
 # scores would push the softmax into a near one-hot regime where gradients vanish
-# (Vaswani et al. 2017, section 3.2.1). A quick check:
+# [@vaswani2017attention, section 3.2.1]. A quick check:
 
 # %%
 for d in (4, 64, 1024):
@@ -185,9 +186,9 @@ head_out = attention_head(x, W_Q, W_K, W_V, W_O)  # (pos, d_model): what the hea
 print("head output shape:", tuple(head_out.shape))
 
 # %% [markdown]
-# Elhage et al. (2021) point out that $W_Q$ and $W_K$ only ever appear as the product
+# Elhage et al. point out that $W_Q$ and $W_K$ only ever appear as the product
 # $W_Q W_K^\top$ (the "QK circuit": *where* to look), and $W_V$ and $W_O$ only as
-# $W_V W_O$ (the "OV circuit": *what* to move). Both are $d_\text{model} \times
+# $W_V W_O$ (the "OV circuit": *what* to move) [@elhage2021mathematical]. Both are $d_\text{model} \times
 # d_\text{model}$ matrices:
 
 # %%
@@ -226,7 +227,7 @@ assert max_diff < 1e-5, f"lab.gpt.Attention with one head should equal the hand-
 #
 # Because $d_\text{head} < d_\text{model}$ once there are several heads, each head's
 # $W_Q W_K^\top$ and $W_V W_O$ are *low-rank*: a head reads a small subspace of the
-# residual stream and writes to a small subspace (Elhage et al. 2021).
+# residual stream and writes to a small subspace [@elhage2021mathematical].
 
 # %%
 four_heads = Attention(GPTConfig(vocab_size=len(chars), context_length=n_pos, d_model=d_model, n_heads=4))
@@ -241,8 +242,8 @@ for h in range(4):
 #
 # Nothing above depends on *where* a token sits. The scores compare contents only, so
 # without extra information a head cannot implement "look three tokens back". The original
-# transformer adds a fixed **sinusoidal** vector to each position's embedding (Vaswani et
-# al. 2017, section 3.5):
+# transformer adds a fixed **sinusoidal** vector to each position's
+# embedding [@vaswani2017attention, section 3.5]:
 #
 # $$PE_{p, 2i} = \sin\!\left(p / 10000^{2i/d_\text{model}}\right), \qquad PE_{p, 2i+1} = \cos\!\left(p / 10000^{2i/d_\text{model}}\right),$$
 #
@@ -268,7 +269,7 @@ for offset in (1, 3, 10):
     assert dots.max() - dots.min() < 1e-4, "the dot product should depend only on the offset"
 
 # %% [markdown]
-# GPT-2 (Radford et al. 2019) instead **learns** one vector per position, `W_pos`, like a
+# GPT-2 [@radford2019language] instead **learns** one vector per position, `W_pos`, like a
 # second embedding table. Which works? Let us train the smallest possible model on a task
 # that is impossible without position: **output the token from three positions back**.
 # The model is one attention head and nothing else (`attn_only=True`, no LayerNorm), with
@@ -345,8 +346,8 @@ assert weight_three_back > 0.9, "the learned-position head should attend (almost
 # ## Takeaways
 #
 # * A head is four matrices: $W_Q W_K^\top$ decides where each position looks, $W_V W_O$
-#   what is moved (Elhage et al. 2021).
+#   what is moved [@elhage2021mathematical].
 # * The causal mask makes each row of the pattern a distribution over the past only.
 # * Attention compares contents; positions must be added to the input. Sinusoidal
-#   (Vaswani et al. 2017) and learned (Radford et al. 2019) encodings both let a head
+#   [@vaswani2017attention] and learned [@radford2019language] encodings both let a head
 #   attend by relative position.

@@ -15,11 +15,11 @@
 #
 # Every model in this course is trained by the same two ideas: **reverse-mode automatic
 # differentiation** computes the gradient of a scalar loss with respect to every parameter in
-# one backward sweep, at a cost of a few forward passes (Rumelhart, Hinton & Williams 1986), and
+# one backward sweep, at a cost of a few forward passes [@rumelhart1986learning], and
 # a **gradient-based optimiser** turns those gradients into parameter updates. In this notebook
 # we build a small autodiff engine in NumPy, check it against PyTorch's `torch.autograd`, train
 # a small network with it, and compare plain gradient descent with momentum and Adam
-# (Kingma & Ba 2015) on a badly conditioned problem.
+# [@kingma2015adam] on a badly conditioned problem.
 
 # %%
 import matplotlib.pyplot as plt
@@ -176,8 +176,8 @@ plt.show()
 # **Heavy-ball momentum** accumulates a velocity, $v \leftarrow \beta v + g$,
 # $x \leftarrow x - \eta v$, so that steps along the consistent direction add up while
 # oscillations across the valley cancel. **Adam** keeps running means of the gradient and its
-# square and divides one by the root of the other, with a correction for their start at zero
-# (Kingma & Ba 2015, Algorithm 1):
+# square and divides one by the root of the other, with a correction for their start at
+# zero [@kingma2015adam, Algorithm 1]:
 #
 # $$m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad
 # x_t = x_{t-1} - \eta\,\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}.$$
@@ -277,4 +277,4 @@ plt.show()
 # about the learning rate whatever the curvature. On real networks the picture is noisier (the
 # gradients are stochastic, and the curvature changes as training goes), but the same two
 # mechanisms are why GPT-style models are trained with Adam and its decoupled-weight-decay variant
-# AdamW (Loshchilov & Hutter 2019), as `lab.train` does.
+# AdamW [@loshchilov2019decoupled], as `lab.train` does.

@@ -14,9 +14,9 @@
 # # A GPT from scratch
 #
 # We now assemble attention heads into a complete **decoder-only transformer**, the
-# architecture of GPT-2 (Radford et al. 2019), and train it as a character-level language
-# model on the tiny-stories corpus. The code lives in `lab/gpt.py` and follows nanoGPT
-# (Karpathy 2022): a dataclass config, and classes named after the concepts of the paper,
+# architecture of GPT-2 [@radford2019language], and train it as a character-level language
+# model on the tiny-stories corpus. The code lives in `lab/gpt.py` and follows
+# nanoGPT [@karpathy2022nanogpt]: a dataclass config, and classes named after the concepts of the paper,
 # `Attention`, `MLP`, `Block`, `GPT`, with tensor shapes in comments. We print the
 # important parts below, so you can read the model while it trains.
 #
@@ -84,7 +84,7 @@ model_config = GPTConfig(vocab_size=V, **config["model"])
 print(model_config)
 
 # %% [markdown]
-# A block is **pre-LayerNorm** (Xiong et al. 2020): each sublayer reads a normalised copy of
+# A block is **pre-LayerNorm** [@xiong2020layer]: each sublayer reads a normalised copy of
 # the residual stream and *adds* its output back. The residual stream is the model's
 # running sum; the attention and MLP layers only ever write increments into it. (The
 # original transformer normalised after the addition; moving the LayerNorm inside the
@@ -95,8 +95,8 @@ lab.show_source(Block.forward)
 
 # %% [markdown]
 # **Exercise 1.** Write `layer_norm`: subtract the mean of the last dimension, divide by
-# the square root of its variance plus `eps`, then multiply by the gain and add the bias
-# (Ba et al. 2016). `lab.checks.layer_norm` compares it with PyTorch's on random inputs.
+# the square root of its variance plus `eps`, then multiply by the gain and add the
+# bias [@ba2016layer]. `lab.checks.layer_norm` compares it with PyTorch's on random inputs.
 
 # %% tags=["exercise"]
 def layer_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
@@ -180,7 +180,7 @@ assert abs(initial_loss - math.log(V)) < 0.1, "an untrained model should predict
 # cross-entropy of predicting every $y_t$ from $x_{\le t}$ (all 64 positions of a window
 # train at once: the causal mask makes each one a separate prediction problem), and takes
 # one step of **AdamW**. The learning rate rises linearly during a short warmup and then
-# decays along a cosine, the schedule of GPT-style training in nanoGPT (Karpathy 2022):
+# decays along a cosine, the schedule of GPT-style training in nanoGPT [@karpathy2022nanogpt]:
 
 # %%
 train_config = TrainConfig(**config["train"])
@@ -307,7 +307,7 @@ for temperature in (0.5, 1.0):
 # ## Takeaways
 #
 # * A GPT is embeddings, a stack of pre-LayerNorm blocks that add attention and MLP outputs
-#   to a residual stream, and an unembedding (Radford et al. 2019; Xiong et al. 2020).
+#   to a residual stream, and an unembedding [@radford2019language; @xiong2020layer].
 # * Training is next-token cross-entropy with AdamW and a warmup + cosine schedule;
 #   the loss at initialisation should be $\ln V$.
 # * Validation loss well below the trigram baseline, and falling with position in the

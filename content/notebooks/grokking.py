@@ -13,15 +13,14 @@
 # %% [markdown]
 # # Grokking modular addition
 #
-# Power et al. (2022) trained small transformers on tables like $a + b \bmod p$, gave
+# Power et al. trained small transformers on tables like $a + b \bmod p$, gave
 # them a fraction of the table, and saw something odd: the network first *memorised*
 # its training examples (training accuracy 100 %, test accuracy near chance) and then,
 # much later and while its training accuracy stayed at 100 %, suddenly *generalised*
-# to the examples it had never seen. They called this **grokking**.
+# to the examples it had never seen. They called this **grokking** [@power2022grokking].
 #
-# Nanda et al. (2023, *Progress measures for grokking via mechanistic
-# interpretability*) reverse-engineered a network that groks: it does modular
-# addition with trigonometry. Each number $a$ is embedded as waves
+# Nanda et al. reverse-engineered a network that groks [@nanda2023progress]: it does
+# modular addition with trigonometry. Each number $a$ is embedded as waves
 # $\cos(\omega_k a), \sin(\omega_k a)$ at a handful of frequencies
 # $\omega_k = 2\pi k / p$; the attention and MLP layers combine the waves of $a$ and
 # $b$ with the product formulas into $\cos(\omega_k (a + b))$ and
@@ -67,8 +66,8 @@ lab.notebook_setup(seed=0)
 # The model is `lab.gpt.GPT` with a single block (attention with 4 heads, then an MLP),
 # $d_{\text{model}} = 64$, $d_{\text{mlp}} = 256$ and no LayerNorm; Nanda et al.'s
 # architecture at half the width, except that our MLP uses GELU where theirs used
-# ReLU. Training is full-batch AdamW with decoupled weight decay (Loshchilov and
-# Hutter 2019). To fit the whole story into about a thousand steps we use a larger
+# ReLU. Training is full-batch AdamW with decoupled weight decay
+# [@loshchilov2019decoupled]. To fit the whole story into about a thousand steps we use a larger
 # learning rate ($10^{-2}$) and weight decay ($2$) than their $10^{-3}$ and $1$, and we
 # initialise the weights with standard deviation $1/\sqrt{\text{fan-in}}$ instead of
 # GPT-2's $0.02$: with the small initialisation and this much weight decay, the model

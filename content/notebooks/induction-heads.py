@@ -16,12 +16,11 @@
 # Give a language model a sequence it has never seen, then repeat it: by the second
 # copy the model predicts every token almost perfectly. It is not remembering the
 # sequence from training; it is **copying from its context**: "the last time I saw
-# the current token, the next token was B, so predict B". Elhage et al. (2021, *A
-# Mathematical Framework for Transformer Circuits*) found the two-head circuit that
-# does this in small attention-only transformers and called its second head an
-# **induction head**; Olsson et al. (2022, *In-context Learning and Induction Heads*)
-# argued that such heads are behind much of the in-context learning of large models,
-# and that they appear in a sudden phase change during training. (Neel Nanda
+# the current token, the next token was B, so predict B". Elhage et al. found the
+# two-head circuit that does this in small attention-only transformers and called its
+# second head an **induction head** [@elhage2021mathematical]; Olsson et al. argued
+# that such heads are behind much of the in-context learning of large models, and that
+# they appear in a sudden phase change during training [@olsson2022context]. (Neel Nanda
 # discusses both papers in the AXRP podcast, episode 19, from 1:59:42.)
 #
 # The circuit needs **two layers**:
@@ -92,7 +91,8 @@ print("a probe sequence:", probe[0].tolist())
 # `lab.gpt.GPT` with `attn_only=True` and `layer_norm=False`: token and position
 # embeddings, two layers of four attention heads each, and the unembedding. Without
 # MLPs and LayerNorm, everything the model computes is a sum of paths through
-# attention heads, which is what makes the analysis of Elhage et al. (2021) possible.
+# attention heads, which is what makes the analysis of Elhage et al. possible
+# [@elhage2021mathematical].
 #
 # `induction_model()` trains it with AdamW (learning rate $10^{-2}$, warmup then
 # cosine decay) or, if any notebook has trained exactly this recipe before, loads it
@@ -279,8 +279,8 @@ assert layer0_kind == "previous-token", "the text below describes a previous-tok
 # %% [markdown]
 # **Which circuit did this model learn?** The layer-1 heads are induction heads. In
 # layer 0 the numbers above decide it: this model has strong previous-token heads
-# and no duplicate-token head, which is the K-composition circuit described by
-# Elhage et al. (2021). There is another way to build an induction head: a layer-0
+# and no duplicate-token head, which is the K-composition circuit
+# [@elhage2021mathematical]. There is another way to build an induction head: a layer-0
 # *duplicate-token* head at the second A finds the first A and passes on its
 # *position*, and a layer-1 head then attends to the position after it
 # (Q-composition). Which one a training run grows can depend on the seed and the
@@ -354,7 +354,7 @@ assert repeat_1l > 1.5 and repeat_1l > repeat_loss + 1.0, "the one-layer model s
 # **Exercises.** (1) Set `half_range` to `[10, 10]` and retrain the one-layer model:
 # how does it now "solve" the task, and what do its attention patterns look like?
 # (2) Train with two heads per layer, or one: does induction still form, and when?
-# (3) Compute the K-composition score of Elhage et al. (2021) for every pair (layer-0
+# (3) Compute the K-composition score [@elhage2021mathematical] for every pair (layer-0
 # head, layer-1 head): the Frobenius norm of the product of the layer-1 head's
 # query-key matrix (on the key side) with the layer-0 head's output-value matrix,
 # divided by the product of the two norms. Does it single out the pair you found?

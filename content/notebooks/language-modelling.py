@@ -19,15 +19,15 @@
 # $$p(x_1, \dots, x_T) = \prod_{t=1}^{T} p(x_t \mid x_1, \dots, x_{t-1}),$$
 #
 # and every model in this course, from the counting models below to GPT-2
-# (Radford et al. 2019), is a different way of estimating the conditional
+# [@radford2019language], is a different way of estimating the conditional
 # $p(x_t \mid x_{<t})$. Before any neural network we build the classical baselines:
 # **n-gram models**, which condition only on the previous $n-1$ tokens and estimate the
-# conditional by counting. Bengio et al. (2003) proposed their neural language model to
-# overcome the limits of these models and measured it against them; they remain the
+# conditional by counting. Bengio et al. proposed their neural language model to
+# overcome the limits of these models and measured it against them [@bengio2003neural]; they remain the
 # yardstick the later notebooks use.
 #
 # We also meet the other half of a language model: the **tokenizer**, which decides what
-# a "token" is. We compare characters with byte-pair encoding (Sennrich et al. 2016).
+# a "token" is. We compare characters with byte-pair encoding [@sennrich2016neural].
 
 # %%
 from collections import Counter, defaultdict
@@ -214,8 +214,9 @@ print(sample(char_models[3], "On", 250))
 #
 # Why not use a much longer context? In general, because the number of possible contexts
 # grows as $V^{n-1}$: on natural text almost every long context in new text was never seen
-# in training, and the model falls back on the smoothing constant (this "curse of
-# dimensionality" is the motivation of Bengio et al. 2003). Our corpus is a special case.
+# in training, and the model falls back on the smoothing constant; this "curse of
+# dimensionality" is the motivation of the neural probabilistic language model
+# [@bengio2003neural]. Our corpus is a special case.
 # Its grammar uses only a few hundred distinct phrases, so let us measure how far longer
 # contexts go here, scoring every model on the same positions.
 
@@ -261,8 +262,8 @@ assert pronoun_loss > 3 * average_loss, "the 8-gram should be much worse where t
 # %% [markdown]
 # ## Tokenization: characters or byte-pair encoding?
 #
-# So far a token was a character. GPT-2 (Radford et al. 2019) instead uses **byte-pair
-# encoding** (BPE; Sennrich et al. 2016): start from characters and repeatedly merge the
+# So far a token was a character. GPT-2 [@radford2019language] instead uses **byte-pair
+# encoding**, or BPE [@sennrich2016neural]: start from characters and repeatedly merge the
 # most frequent adjacent pair into a new token. Frequent words become single tokens; rare
 # words stay split into pieces, so nothing is ever out of vocabulary. `lab/tokenize.py`
 # implements the trainer in about fifty lines. We learn 200 merges on the training text:
@@ -340,7 +341,7 @@ assert bpe_results[2][1] < char_loss[2], "a BPE bigram sees more text than a cha
 #   perplexity) on held-out text measures it.
 # * Counting models improve with context. On natural text the number of contexts then
 #   explodes and the counts become too sparse to use, the problem neural language models
-#   solve by sharing parameters across contexts (Bengio et al. 2003). This small,
+#   solve by sharing parameters across contexts [@bengio2003neural]. This small,
 #   templated corpus is the exception: the table above shows the 8-gram model has seen
 #   almost every validation context and predicts well. What no n-gram model can do, at
 #   any n, is use anything older than its window: the hero's pronoun shows the cost.

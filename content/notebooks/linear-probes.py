@@ -14,13 +14,14 @@
 # # Linear probes and control tasks
 #
 # Does the model *represent* some property of the text, and where? A **linear probe**
-# (Alain & Bengio 2016) answers the narrow version of that question: freeze the model,
+# [@alain2016understanding] answers the narrow version of that question: freeze the model,
 # record its residual stream at some layer, and train a linear classifier to read the
 # property off it. If the classifier succeeds on held-out text, the information is there,
 # linearly decodable, at that layer.
 #
 # A probe that succeeds may have learned the task itself rather than found it in the
-# representation. Hewitt & Liang (2019) make this measurable with a **control task**: give
+# representation. Hewitt & Liang make this measurable with a **control
+# task** [@hewitt2019designing]: give
 # each token *type* a random label and train the same probe on it. The control task can
 # only be solved by memorising types, so its accuracy measures what the probe can do on its
 # own. The **selectivity**, task accuracy minus control accuracy, is the part we can credit
@@ -299,13 +300,13 @@ assert pronoun_accuracy < 0.65 and max(task_accuracy["girl hero"]) < majority["g
 #
 # ## What probes do and do not show
 #
-# * A probe shows that information is *decodable*, not that the model *uses* it (Alain &
-#   Bengio 2016 present probes as a diagnostic of what each layer makes linearly
-#   available). Whether the model relies on a direction is a causal question, the subject
+# * A probe shows that information is *decodable*, not that the model *uses* it; Alain &
+#   Bengio present probes as a diagnostic of what each layer makes linearly
+#   available [@alain2016understanding]. Whether the model relies on a direction is a causal question, the subject
 #   of the activation patching notebook.
 # * Accuracy alone is not evidence: a linear probe memorises any labelling of 46
-#   characters. Report a control task and the selectivity, as Hewitt & Liang (2019)
-#   recommend, and choose the control's "type" so that memorising it is not trivial.
+#   characters. Report a control task and the selectivity, as Hewitt & Liang
+#   recommend [@hewitt2019designing], and choose the control's "type" so that memorising it is not trivial.
 # * Keep probes simple. In Hewitt & Liang's experiments linear probes were more selective
 #   than MLP probes, and limiting a probe's capacity helped where dropout did not: a probe
 #   powerful enough to compute the property itself would find it anywhere.

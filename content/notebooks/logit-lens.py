@@ -15,7 +15,7 @@
 #
 # A GPT's residual stream is a running sum: the embedding, plus what each block adds.
 # Only the last state is turned into a prediction, by the final LayerNorm and the
-# unembedding $W_U$. The **logit lens** (nostalgebraist 2020) asks: what if we applied that
+# unembedding $W_U$. The **logit lens** [@nostalgebraist2020logitlens] asks: what if we applied that
 # same readout to the residual stream *after every layer*? If the blocks refine a guess
 # that lives in the same space all along, the intermediate readouts should already be
 # meaningful predictions, getting better with depth.
@@ -156,15 +156,17 @@ assert all(lens_loss[l + 1] < lens_loss[l] for l in range(n_layers)), f"the lens
 #
 # The first point is the exception. Decoding the bare embedding gives a loss *worse than
 # the unigram model*, although the embedding knows the current character, which is enough
-# for bigram-quality predictions. In the attention-only models of Elhage et al. (2021) the
-# direct path from $W_E$ to $W_U$ tends to carry such bigram statistics; in this model,
+# for bigram-quality predictions. In the attention-only models of Elhage et al. the
+# direct path from $W_E$ to $W_U$ tends to carry such bigram statistics
+# [@elhage2021mathematical]; in this model,
 # nothing trained the final LayerNorm and $W_U$ to read the embedding directly, and they
 # do not.
 #
 # The lens is not guaranteed to work. The blocks are free to use the residual stream in a
 # basis the final LayerNorm and $W_U$ were never trained to read, and then the lens shows
 # nonsense in the middle layers even when the model is doing useful work. Belrose et al.
-# (2023) describe the logit lens as "often brittle" and propose the **tuned lens**: learn,
+# describe the logit lens as "often brittle" and propose the **tuned
+# lens** [@belrose2023eliciting]: learn,
 # for each layer, an affine map $A_l h + b_l$ (a "translator") applied before the
 # unembedding, trained so that the lens's distribution matches the model's final output
 # (minimising the KL divergence to it). We start each translator at the identity, so our
@@ -277,16 +279,16 @@ Markdown(f"The comma is invisible to the lens after block 0 (p = {p_true[1, comm
 # %% [markdown]
 # The second "red ball" is hardly easier for the model than the first, although it appeared
 # a few words earlier. Copying an earlier phrase is a specific mechanism, the *induction
-# head* (Elhage et al. 2021), which this small model has not formed in its minute of
+# head* [@elhage2021mathematical], which this small model has not formed in its minute of
 # training; the induction heads notebook trains a model where it does.
 #
 # ## Takeaways
 #
-# * Decoding intermediate residual streams with the model's own unembedding (nostalgebraist
-#   2020) shows the prediction being refined layer by layer: on this model the loss falls
+# * Decoding intermediate residual streams with the model's own unembedding
+#   [@nostalgebraist2020logitlens] shows the prediction being refined layer by layer: on this model the loss falls
 #   and the distance to the final output shrinks with every block.
 # * The lens can fail where the information is present: read directly through the final
 #   LayerNorm and $W_U$, this model's embedding predicts worse than letter frequencies.
 # * The logit lens assumes every layer speaks the final layer's "language"; the tuned lens
-#   (Belrose et al. 2023) learns a per-layer translation and is the more reliable tool: here
+#   [@belrose2023eliciting] learns a per-layer translation and is the more reliable tool: here
 #   it reads bigram-quality predictions out of an embedding the logit lens cannot decode.

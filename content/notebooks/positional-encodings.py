@@ -18,10 +18,10 @@
 # notebook builds the three encodings the course meets, and tests one question about them: a
 # model trained on sequences of 16 tokens, does it still work on sequences of 64?
 #
-# * **Sinusoidal** (Vaswani et al. 2017, section 3.5): a fixed bank of sine waves added to the
+# * **Sinusoidal** [@vaswani2017attention, section 3.5]: a fixed bank of sine waves added to the
 #   token embedding.
-# * **Learned** (GPT-2, Radford et al. 2019): one trained vector per position, added likewise.
-# * **Rotary**, RoPE (Su et al. 2021): nothing is added; instead each query and key is *rotated*
+# * **Learned**, as in GPT-2 [@radford2019language]: one trained vector per position, added likewise.
+# * **Rotary**, RoPE [@su2021roformer]: nothing is added; instead each query and key is *rotated*
 #   by an angle proportional to its position, so that $q_i \cdot k_j$ depends on $i - j$ only.
 
 # %%
@@ -87,7 +87,7 @@ plt.show()
 #
 # RoPE applies the rotation where it matters, to the query and key themselves. Split a
 # $d$-dimensional vector into $d/2$ pairs $(x_{2i}, x_{2i+1})$ and rotate pair $i$ of the vector at
-# position $p$ by the angle $p\,\theta_i$, with $\theta_i = 10000^{-2i/d}$ (Su et al. 2021, eq. 34):
+# position $p$ by the angle $p\,\theta_i$, with $\theta_i = 10000^{-2i/d}$ [@su2021roformer, eq. 34]:
 #
 # $$\begin{pmatrix} x'_{2i} \\ x'_{2i+1} \end{pmatrix} = \begin{pmatrix} \cos p\theta_i & -\sin p\theta_i \\ \sin p\theta_i & \cos p\theta_i \end{pmatrix} \begin{pmatrix} x_{2i} \\ x_{2i+1} \end{pmatrix}.$$
 #

@@ -15,7 +15,7 @@
 #
 # A transformer block reads from and writes to one vector per position, the **residual stream**:
 # each attention and MLP layer adds its output to it. Where the LayerNorms sit decides what that
-# stream is. In the original transformer (Vaswani et al. 2017) each sum is normalised, *post-LN*:
+# stream is. In the original transformer [@vaswani2017attention] each sum is normalised, *post-LN*:
 #
 # $$x \leftarrow \mathrm{LN}(x + \mathrm{Attn}(x)), \qquad x \leftarrow \mathrm{LN}(x + \mathrm{MLP}(x)).$$
 #
@@ -24,9 +24,9 @@
 #
 # $$x \leftarrow x + \mathrm{Attn}(\mathrm{LN}(x)), \qquad x \leftarrow x + \mathrm{MLP}(\mathrm{LN}(x)), \qquad \text{logits} = W_U\,\mathrm{LN}(x).$$
 #
-# Xiong et al. (2020) showed that at initialisation the post-LN gradients are largest near the
+# Xiong et al. showed that at initialisation the post-LN gradients are largest near the
 # output, which makes a large learning rate unsafe without a warm-up, while pre-LN gradients are
-# well-behaved. This notebook checks both halves of that on a small character model, then uses
+# well-behaved [@xiong2020layer]. This notebook checks both halves of that on a small character model, then uses
 # the pre-LN form to take a prediction apart: in pre-LN the final stream is a plain *sum* of what
 # every component wrote, so a logit splits exactly into one contribution per component.
 
@@ -181,8 +181,8 @@ assert torch.allclose(components.sum(0), final_resid, atol=1e-4)
 #
 # $$w_t \cdot \mathrm{LN}(x) = \sum_i w_t \cdot \left(\frac{c_i - \bar{c}_i}{\sigma(x)} \odot \gamma\right) + w_t \cdot \beta ,$$
 #
-# one exact contribution per component, plus one for LayerNorm's bias (the "direct logit
-# attribution" of Elhage et al. 2021).
+# one exact contribution per component, plus one for LayerNorm's bias. This is the "direct
+# logit attribution" [@elhage2021mathematical].
 #
 # **Exercise 2.** Write `decompose_logit(components, ln_weight, ln_bias, w_u)`: components
 # (n, d_model) at one position, the final LayerNorm's $\gamma$ and $\beta$ (eps $10^{-5}$), and
@@ -238,8 +238,8 @@ print(f"largest contribution: {largest}")
 # ## Takeaways
 #
 # * Post-LN normalises after each residual addition; pre-LN normalises each layer's input.
-# * At initialisation post-LN's gradients grow towards the output, pre-LN's do not (Xiong et al.
-#   2020); without warm-up, at the same learning rate and budget, the post-LN model trained here
+# * At initialisation post-LN's gradients grow towards the output, pre-LN's do not
+#   [@xiong2020layer]; without warm-up, at the same learning rate and budget, the post-LN model trained here
 #   ends far behind the pre-LN one (numbers above).
 # * In pre-LN the final residual stream is a sum of component outputs, and a logit decomposes
 #   exactly into their direct contributions once LayerNorm's scale is held fixed.

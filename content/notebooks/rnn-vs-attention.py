@@ -17,10 +17,10 @@
 # $h_t = \tanh(W_{ih} x_t + W_{hh} h_{t-1} + b)$, updated token by token. Everything the network
 # knows about the past must survive in $h_t$, and the gradient that teaches it to keep something
 # must travel back through every step. In this notebook we measure how fast that gradient
-# vanishes, train a tanh RNN and an LSTM (Hochreiter & Schmidhuber 1997) on a task that needs a
+# vanishes, train a tanh RNN and an LSTM [@hochreiter1997long] on a task that needs a
 # memory over a delay, and solve the same task with one attention layer, which reads any
-# earlier position directly, the idea Bahdanau, Cho & Bengio (2015) introduced to free
-# encoder-decoder models from a single fixed-size state.
+# earlier position directly, the idea Bahdanau, Cho & Bengio introduced to free
+# encoder-decoder models from a single fixed-size state [@bahdanau2015neural].
 
 # %%
 import matplotlib.pyplot as plt
@@ -225,4 +225,4 @@ print(f"forget gates over the delay: mean {per_unit.mean():.3f}, the five most o
 # A unit whose forget gate stays near one carries its cell state almost unchanged, and so its
 # gradient: the additive path through $c_t$ is what lets the LSTM learn over the delay where the tanh RNN
 # cannot. Attention removes the problem differently: every position is one step away from every
-# other, which is one reason the transformer replaced recurrence (Vaswani et al. 2017).
+# other, which is one reason the transformer replaced recurrence [@vaswani2017attention].

@@ -24,9 +24,10 @@
 # trained to reconstruct $h$ while paying an L1 price for every active dictionary
 # element, $L = \lVert h - \hat h \rVert^2 + \lambda \lVert f \rVert_1$. The columns of
 # $W_{\text{dec}}$ are held at unit length, so the L1 penalty cannot be dodged by
-# shrinking $f$ and growing the decoder. Sharkey, Braun and Millidge (2022) showed on
-# toy data like ours that this recovers the true features; Bricken et al. (2023,
-# *Towards Monosemanticity*) and Cunningham et al. (2023) scaled it to language models.
+# shrinking $f$ and growing the decoder. Sharkey, Braun and Millidge showed on
+# toy data like ours that this recovers the true features [@sharkey2022taking];
+# Bricken et al. and Cunningham et al. scaled it to language models
+# [@bricken2023monosemanticity; @cunningham2023sparse].
 #
 # A toy model is the right place to start because we **know the answer**: the true
 # feature directions are the columns of the toy model's $W$. In a real model we never
@@ -34,8 +35,8 @@
 #
 # The second half of the notebook takes up a question from a research progress
 # report in the course materials, whose author planned to pass a component's output
-# through an information bottleneck (an InfoVAE, Zhao et al. 2019; in the spirit of
-# Tishby and Zaslavsky 2015) and watch what the model loses: how far can one
+# through an information bottleneck, an InfoVAE [@zhao2019infovae] in the spirit of
+# Tishby and Zaslavsky's work [@tishby2015deep], and watch what the model loses: how far can one
 # component of a transformer be compressed before the model notices?
 
 # %%
@@ -197,8 +198,8 @@ for lam, r in results.items():
 # reconstruction: the L1 penalty shrinks every activation towards zero, so even a
 # perfect dictionary reconstructs a little short (*shrinkage*). Later SAE designs
 # avoid paying for sparsity with magnitude, for example by keeping only the $k$
-# largest latents (TopK SAEs, Gao et al. 2024) or by separating which latents fire
-# from how strongly (gated SAEs, Rajamanoharan et al. 2024).
+# largest latents, as TopK SAEs do [@gao2024scaling], or by separating which latents
+# fire from how strongly, as gated SAEs do [@rajamanoharan2024improving].
 #
 # **The claims**, for our headline SAE, $\lambda = 0.4$: its mean max cosine beats
 # the random dictionary's by more than `MARGIN` = 0.1 (many times the spread of the
@@ -260,8 +261,8 @@ plt.show()
 # $d_{\text{model}} \to k \to d_{\text{model}}$ on that layer's outputs and report two
 # losses: the reconstruction error, and what the model loses when we splice the
 # reconstruction back in (the repeated-half loss of the induction task). A linear
-# bottleneck can do no better than keeping the top $k$ principal components (Baldi
-# and Hornik 1989): the autoencoder *is* PCA, trained by gradient descent, and we
+# bottleneck can do no better than keeping the top $k$ principal
+# components [@baldi1989neural]: the autoencoder *is* PCA, trained by gradient descent, and we
 # check that training finds that optimum. Its reconstruction error must then fall
 # with width, so that is no finding. What is not given is the downstream loss: does
 # the model need only the directions of largest variance? The control is a *random*

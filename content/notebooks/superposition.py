@@ -14,13 +14,13 @@
 # # Superposition: more features than dimensions
 #
 # Interpretability would be easy if every neuron of a network meant one thing. Often it
-# does not: many neurons respond to several unrelated inputs (they are *polysemantic*,
-# Olah et al. 2020). One explanation is **superposition**: a layer with $m$ dimensions
+# does not: many neurons respond to several unrelated inputs; they are *polysemantic*
+# [@olah2020zoom]. One explanation is **superposition**: a layer with $m$ dimensions
 # can store more than $m$ *features* (directions that mean something) if it lets them
 # overlap a little, as long as the features are rarely active at the same time.
 #
 # This notebook reproduces the first experiment of *Toy Models of Superposition*
-# (Elhage et al. 2022). We squeeze $n = 20$ features through $m = 5$ dimensions and
+# [@elhage2022toy]. We squeeze $n = 20$ features through $m = 5$ dimensions and
 # watch how many of them the model keeps as we make the features sparser.
 #
 # **The model.** A feature vector $x \in \mathbb{R}^{20}$ is compressed to
