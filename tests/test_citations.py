@@ -93,6 +93,15 @@ def test_unknown_key_in_a_page_is_an_error_at_its_line_before_anything_is_built(
                                 "did you mean 'olsson2022context'? add it to papers.bib or fix the key")
 
 
+def test_a_citation_markdown_would_read_as_a_link_definition_is_an_error(project):
+    page = project / "content" / "guide.md"
+    page.write_text("# Guide\n\n[@vaswani2017attention]: the paper that started it.\n\n```\n[@x]: in code\n```\n", encoding="utf-8")
+    with pytest.raises(CourseDataError) as error:
+        load_course_data(Layout.from_mkdocs_yml(project))
+    assert str(error.value) == ("content/guide.md:3:1: a citation at the start of a line followed by ':' is read as a "
+                                "Markdown link definition and vanishes with the word after it; move it, or put a word before it")
+
+
 def test_a_citation_a_generated_page_gets_is_checked_when_it_is_rendered(data):
     with pytest.raises(CourseDataError) as error:
         render_citations("# Notes\n\nSee [@nobody].\n", "schedule/x.md", data, display="content/schedule/x.md")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.data.bibliography import Bibliography
-from course.ground.citation_syntax import find_citations, line_col, percent_markdown
+from course.ground.citation_syntax import find_citations, line_col, link_definition_lookalikes, percent_markdown
 from course.ground.errors import Problem
 from course.ground.layout import Layout
 from course.ground.source_files import read_source
@@ -73,6 +73,11 @@ def citation_problems(text: str, display: str, bib: Bibliography | None, layout:
             if bib is None or item.key not in bib:
                 line, col = line_col(text, item.start)
                 problems.append(Problem(display, line, col, _unknown(item.key, bib, layout)))
+    for start in link_definition_lookalikes(text):
+        line, col = line_col(text, start)
+        problems.append(Problem(display, line, col, "a citation at the start of a line followed by ':' is read as a "
+                                                    "Markdown link definition and vanishes with the word after it; "
+                                                    "move it, or put a word before it"))
     return problems
 
 

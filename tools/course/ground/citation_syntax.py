@@ -48,6 +48,23 @@ class Citation:
     items: tuple[Cited, ...]
 
 
+_URL_LIKE = re.compile(r":[ \t]*(<|[a-z][a-z0-9+.-]*://|mailto:|/|#|\.\.?/)", re.I)
+
+
+def link_definition_lookalikes(text: str) -> list[int]:
+    """Offsets of citations Markdown drops by mistake: ``[@key]: text`` at the start of a line is a link
+    reference definition (its "URL" the first word after the colon), so the citation and that word vanish.
+    One whose target looks like an address (``[@ref]: https://...``) is meant as a link definition."""
+    spans = _protected(text)
+    found = []
+    for match in CITATION.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if (not text[line_start:match.start()].strip() and text[match.end():match.end() + 1] == ":"
+                and not _URL_LIKE.match(text, match.end()) and not any(s <= match.start() < e for s, e in spans)):
+            found.append(match.start())
+    return found
+
+
 def find_citations(text: str, *, markdown: bool = True) -> list[Citation]:
     """Every citation Markdown would see in ``text`` (a page, with or without front matter); with
     ``markdown=False``, every citation in the text of HTML made from Markdown (a converted notebook)."""
