@@ -190,8 +190,8 @@ assert abs(random_rate - rate["baseline"]) < NEAR * rate["baseline"], f"random d
 Markdown(f"Adding the difference of means raises the rate of quotation marks from {rate['baseline']:.1f} to "
          f"{rate['steered']:.1f} per 1,000 characters, {rate['steered'] / rate['baseline']:.1f} times the unsteered "
          f"rate; random directions of the same length give {random_rate:.1f} on average"
-         + (", a little below the unsteered rate: a push in a direction the model does not use makes its text worse "
-            "rather than more quoted." if random_rate < rate["baseline"] else "."))
+         + (", a little below the unsteered rate: pushed as far in a direction it does not use, the model quotes no more."
+            if random_rate < rate["baseline"] else "."))
 
 # %% [markdown]
 # ## What the steering costs
