@@ -38,6 +38,8 @@ HEADLINE = {
     "residual-stream-and-layernorm": "assert final_loss[\"pre\"] < unigram - MARGIN",
     "backprop-from-scratch": "assert mlp_accuracy > max(0.97, linear_accuracy + MARGIN)",
     "rnn-vs-attention": "assert trained[\"LSTM\"] > max(0.95, trained[\"RNN\"] + MARGIN)",  # the gradient ratio before it needs no training
+    "circuits-ii": "assert gap > 2",  # nothing to explain: every later claim is a fraction of this gap
+    "steering-vectors": "assert rate[\"steered\"] > RATIO * max(",
 }
 # Notebooks whose results need no training, and why.
 EXEMPT = {
@@ -48,7 +50,7 @@ GROUPS = {
     "gpt-from-scratch": 1, "logit-lens": 1, "linear-probes": 1, "superposition": 1, "attention-heads": 1,
     "residual-stream-and-layernorm": 1, "backprop-from-scratch": 1,
     "induction-heads": 2, "positional-encodings": 2, "activation-patching": 2, "sparse-autoencoders": 2, "grokking": 2,
-    "rnn-vs-attention": 2,
+    "rnn-vs-attention": 2, "steering-vectors": 1, "circuits-ii": 2,
 }
 
 
