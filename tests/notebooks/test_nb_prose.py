@@ -14,7 +14,7 @@ import pytest
 from course.ground.citation_syntax import percent_markdown
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "content" / "notebooks"
-NAMED_VALUE = re.compile(r"`([A-Z][A-Z0-9_]*)` ?= ?(-?\d+(?:\.\d+)?)")
+NAMED_VALUE = re.compile(r"`([A-Z][A-Z0-9_]*)` ?= ?(-?\d+(?:\.\d+)?)( ?%)?")
 
 
 def constants(path: Path) -> dict[str, list[float]]:
@@ -44,13 +44,19 @@ def constants(path: Path) -> dict[str, list[float]]:
 def test_a_constant_the_prose_quotes_has_that_value_in_the_code(path):
     prose = percent_markdown(path.read_text(encoding="utf-8"))
     assigned = constants(path)
-    wrong = [f"`{m[1]}` = {m[2]} in the text, but the code assigns {assigned.get(m[1]) or 'nothing'}"
-             for m in NAMED_VALUE.finditer(prose) if float(m[2]) not in assigned.get(m[1], [])]
+    wrong = [f"`{m[1]}` = {m[2]}{m[3] or ''} in the text, but the code assigns {assigned.get(m[1]) or 'nothing'}"
+             for m in NAMED_VALUE.finditer(prose) if _value(m) not in assigned.get(m[1], [])]
     assert not wrong, f"{path.name}: {'; '.join(wrong)}"
+
+
+def _value(match: re.Match) -> float:
+    """The quoted number, a percentage as its fraction ("`NEAR` = 50 %" is 0.5)."""
+    return float(match[2]) / 100 if match[3] else float(match[2])
 
 
 def test_the_check_finds_a_quoted_value_the_code_does_not_have(tmp_path):
     notebook = tmp_path / "n.py"
-    notebook.write_text("# %% [markdown]\n# By at least `MARGIN` = 0.5.\n\n# %%\nMARGIN = 0.4\nLOW, HIGH = 1, 2.5\n", encoding="utf-8")
-    quoted = [(m[1], float(m[2])) for m in NAMED_VALUE.finditer(percent_markdown(notebook.read_text()))]
-    assert quoted == [("MARGIN", 0.5)] and constants(notebook) == {"MARGIN": [0.4], "LOW": [1.0], "HIGH": [2.5]}
+    notebook.write_text("# %% [markdown]\n# By at least `MARGIN` = 0.5, within `NEAR` = 20 %.\n\n# %%\nMARGIN = 0.4\nLOW, HIGH = 1, 2.5\n",
+                        encoding="utf-8")
+    quoted = [(m[1], _value(m)) for m in NAMED_VALUE.finditer(percent_markdown(notebook.read_text()))]
+    assert quoted == [("MARGIN", 0.5), ("NEAR", 0.2)] and constants(notebook) == {"MARGIN": [0.4], "LOW": [1.0], "HIGH": [2.5]}
