@@ -18,29 +18,19 @@ from bench.pages import BUDGET, NOTEBOOK_BUDGET, NOTEBOOK_KIND, budget, weigh  #
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("site")]
 
-BASE = "Material's CSS, JS and sitemap alone are about 360 kB"
-# Since the figures above were measured, the pages grew by 13-19 kB each (course.css and course.js for the
-# readings filters, decks and past terms; a sitemap of 33 kB with the author pages): home 414, syllabus 412,
-# assignments 403, assignment 402, paper 414, talks 405, talk 404, episodes 403, episode 412 kB in a fresh
-# clone's run (2026-12-02); the Notebooks page loads KaTeX for the maths in its catalogue (756 kB).
-GREW = "Material's CSS and JS 342 kB, the sitemap 33 kB"
-OVER = {  # measured 2026-12-02
-    "schedule": f"437 kB: {BASE}, the page's HTML 79 kB (every session with its summary)",
-    "readings": f"614 kB: {BASE}, the page's HTML 256 kB (every paper, listed under each of its topics)",
-    "presentations": f"419 kB: {BASE}, the page's HTML 60 kB",
-    "session without a notebook": f"417 kB: {BASE}, the page's HTML 59 kB",
-    "home": f"414 kB: {GREW}, the page's HTML 37 kB",
-    "syllabus": f"412 kB: {GREW}, the page's HTML 35 kB",
-    "assignments": f"403 kB: {GREW}, the page's HTML 27 kB",
-    "assignment": f"402 kB: {GREW}, the page's HTML 25 kB",
-    "paper": f"414 kB: {GREW}, the page's HTML 38 kB (authors, exports and meta tags)",
-    "talks": f"405 kB: {GREW}, the page's HTML 29 kB",
-    "talk": f"404 kB: {GREW}, the page's HTML 28 kB",
-    "episodes": f"403 kB: {GREW}, the page's HTML 26 kB",
-    "episode": f"412 kB: {GREW}, the page's HTML 35 kB",
-    "notebooks": f"756 kB: KaTeX 276 kB of JS and 43 kB of fonts for the maths in the catalogue, {GREW}",
-    NOTEBOOK_KIND: "917 kB (language-modelling): KaTeX 276 kB of JS and 60 kB of fonts (maths on the first screen), "
-                   "the page's HTML 179 kB",
+BASE = "Material's CSS and JS 344 kB, the sitemap 21 kB"
+OVER = {  # measured 2026-12-02, after the sitemap lost its <lastmod> lines (33 -> 21 kB)
+    "home": f"403 kB: {BASE}, the page's HTML 37 kB",
+    "syllabus": f"401 kB: {BASE}, the page's HTML 35 kB",
+    "schedule": f"446 kB: {BASE}, the page's HTML 80 kB (every session with its summary)",
+    "readings": f"734 kB: {BASE}, the page's HTML 368 kB (every paper in two views)",
+    "paper": f"405 kB: {BASE}, the page's HTML 39 kB (authors, exports and meta tags)",
+    "episode": f"401 kB: {BASE}, the page's HTML 35 kB",
+    "presentations": f"429 kB: {BASE}, the page's HTML 63 kB",
+    "session without a notebook": f"425 kB: {BASE}, the page's HTML 59 kB",
+    "notebooks": f"750 kB: KaTeX 276 kB of JS and 43 kB of fonts for the maths in the catalogue, {BASE}",
+    NOTEBOOK_KIND: "989 kB (induction-heads): KaTeX 276 kB of JS and 43 kB of fonts (maths on the first screen), "
+                   "the page's HTML 190 kB, its first screen's figures 71 kB (drawn at 2x)",
 }
 KINDS = ["home", "syllabus", "schedule", "assignments", "assignment", "readings", "paper", "talks", "talk", "episodes",
          "episode", "presentations", "notebooks", "session without a notebook", NOTEBOOK_KIND, "past terms"]
