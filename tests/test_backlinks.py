@@ -18,7 +18,9 @@ def test_backlinks_are_computed_from_the_data():
     assert any(t.startswith("Discussed in AXRP episode 19 at 2:11:05") for t in induction)
     assert any(t.startswith("Reading for session 15: Induction heads") for t in induction)
     kinds = [b.kind for b in links["olsson2022context"]]
-    assert kinds == sorted(kinds, key=["presentation", "reading", "further-reading", "material", "project-idea", "citation", "talk", "episode"].index)
+    assert kinds == sorted(kinds, key=["presentation", "reading", "further-reading", "material", "project-idea", "citation", "notebook", "talk",
+                                         "episode"].index)
+    assert "notebook" in kinds, "the induction-heads notebook cites it"
 
 
 def test_writings_discussed_without_a_timestamp_link_to_the_episode():

@@ -22,6 +22,7 @@ from course.data.load import CourseData, load_course_data
 from course.ground import urls
 from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
+from course.ground.minify import collapse_whitespace
 from course.notebooks import NotebookStage
 from course.notebooks.publish import section_headings
 from course.notebooks.slim import searchable
@@ -127,7 +128,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return _NOTEBOOK_MARKER.sub(stand_in, html)
 
     def on_post_page(self, output: str, page, config) -> str:
-        return _STAND_IN.sub(lambda m: self._embedded.pop((page.url, m[1])), output)
+        return collapse_whitespace(_STAND_IN.sub(lambda m: self._embedded.pop((page.url, m[1])), output))
 
 
 def _list_sections(toc, anchor: str, sections: list[tuple[str, str]]) -> None:

@@ -1,0 +1,19 @@
+"""Whitespace that shows nothing leaves the pages; whitespace that means something stays."""
+
+from course.ground.minify import collapse_whitespace
+
+
+def test_indentation_between_tags_goes_and_what_it_showed_stays():
+    html = ("<div>\n    <p>One\n      two</p>   \n\n    <a>x</a> <a>y</a>\n</div>\n"
+            "<pre>  keep\n      this\n</pre>\n   <textarea>\n  a\n</textarea>\n"
+            "<script>\n  var a = 1\n  var b = 2\n</script>\n  <style>\n  p { }\n</style>")
+    assert collapse_whitespace(html) == (
+        "<div>\n<p>One\ntwo</p>\n<a>x</a> <a>y</a>\n</div>\n"
+        "<pre>  keep\n      this\n</pre>\n<textarea>\n  a\n</textarea>\n"
+        "<script>\n  var a = 1\n  var b = 2\n</script>\n<style>\n  p { }\n</style>")
+
+
+def test_a_built_page_keeps_its_code_blocks_exactly(built_site):
+    page = (built_site / "papers" / "vaswani2017attention" / "index.html").read_text(encoding="utf-8")
+    assert "\n  " not in page.split("<pre", 1)[0], "indentation outside <pre> is gone"
+    assert '<pre class="cs-bibtex"' in page and "\n  title" in page.split('<pre class="cs-bibtex"', 1)[1].split("</pre>")[0]
