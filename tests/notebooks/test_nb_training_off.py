@@ -38,6 +38,8 @@ HEADLINE = {
     "residual-stream-and-layernorm": "assert final_loss[\"pre\"] < unigram - MARGIN",
     "backprop-from-scratch": "assert mlp_accuracy > max(0.97, linear_accuracy + MARGIN)",
     "rnn-vs-attention": "assert trained[\"LSTM\"] > max(0.95, trained[\"RNN\"] + MARGIN)",  # the gradient ratio before it needs no training
+    # the untrained reference never writes the word, so the comparisons (and the DPO claim after them) need it first
+    "preference-tuning": "assert 0.05 <= reference_rate <= 0.5",
 }
 # Notebooks whose results need no training, and why.
 EXEMPT = {
@@ -46,9 +48,9 @@ EXEMPT = {
 # Two groups of about equal time; notebooks that share a model stay together.
 GROUPS = {
     "gpt-from-scratch": 1, "logit-lens": 1, "linear-probes": 1, "superposition": 1, "attention-heads": 1,
-    "residual-stream-and-layernorm": 1, "backprop-from-scratch": 1,
-    "induction-heads": 2, "positional-encodings": 2, "activation-patching": 2, "sparse-autoencoders": 2, "grokking": 2,
-    "rnn-vs-attention": 2,
+    "backprop-from-scratch": 1, "preference-tuning": 1,
+    "residual-stream-and-layernorm": 2, "induction-heads": 2, "positional-encodings": 2, "activation-patching": 2,
+    "sparse-autoencoders": 2, "grokking": 2, "rnn-vs-attention": 2,
 }
 
 
