@@ -40,6 +40,7 @@ HEADLINE = {
     "rnn-vs-attention": "assert trained[\"LSTM\"] > max(0.95, trained[\"RNN\"] + MARGIN)",  # the gradient ratio before it needs no training
     # the untrained reference never writes the word, so the comparisons (and the DPO claim after them) need it first
     "preference-tuning": "assert 0.05 <= reference_rate <= 0.5",
+    "sae-on-gpt": "assert fvu < MAX_FVU",
 }
 # Notebooks whose results need no training, and why.
 EXEMPT = {
@@ -48,7 +49,7 @@ EXEMPT = {
 # Two groups of about equal time; notebooks that share a model stay together.
 GROUPS = {
     "gpt-from-scratch": 1, "logit-lens": 1, "linear-probes": 1, "superposition": 1, "attention-heads": 1,
-    "backprop-from-scratch": 1, "preference-tuning": 1,
+    "backprop-from-scratch": 1, "preference-tuning": 1, "sae-on-gpt": 1,
     "residual-stream-and-layernorm": 2, "induction-heads": 2, "positional-encodings": 2, "activation-patching": 2,
     "sparse-autoencoders": 2, "grokking": 2, "rnn-vs-attention": 2,
 }
