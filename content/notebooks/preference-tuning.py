@@ -322,12 +322,13 @@ for name, curve in losses.items():
 ax1.axhline(torch.log(torch.tensor(2.0)).item(), color="grey", ls=":", lw=1)
 ax1.set(xlabel="step", ylabel="DPO loss", title="training")
 ax1.legend(fontsize=8)
-names = ["reference", "true labels", "pronoun grader"]
+names = ["reference", "DPO,\ntrue labels", "DPO,\npronoun grader"]
 ax2.bar([i - 0.2 for i in range(3)], [reference_rate, policy_rate, hacked_rate], width=0.4, label=f"target rate ({WORD!r})")
 ax2.bar([i + 0.2 for i in range(3)], [reference_proxy, policy_proxy, hacked_proxy], width=0.4, label="pronouns per sample")
 ax2.set_xticks(range(3), names)
+ax2.set_ylim(0, 1.6 * max(policy_rate, hacked_proxy))  # room for the legend
 ax2.set_title("what each policy writes")
-ax2.legend(fontsize=8)
+ax2.legend(fontsize=8, loc="upper left")
 plt.show()
 
 # %%

@@ -28,6 +28,7 @@
 # * **Interpretability**: what the texts on which a latent fires most have in common, read by us.
 
 # %%
+import matplotlib.pyplot as plt
 import torch
 from IPython.display import Markdown
 
@@ -188,6 +189,17 @@ Markdown(f"With the SAE's reconstruction in place of the layer the model loses {
          f"character; without the layer (its mean in place) it loses {loss['mean-ablated'] - clean:.2f}. "
          f"Keeping the {k_matched} largest neurons of each token, as many as the SAE's active latents, costs "
          f"{loss[f'top {k_matched} neurons per token'] - clean:.2f}.")
+
+# %%
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 2.8))
+ax1.plot(list(neuron_fvu), list(neuron_fvu.values()), "o-", label="k largest neurons per token")
+ax1.plot([l0], [fvu], "r*", markersize=12, label=f"SAE ({D_SAE} latents)")
+ax1.set(xlabel="active units per token", ylabel="FVU", title="reconstruction against sparsity")
+ax1.legend(fontsize=8)
+increases = {name: value - clean for name, value in loss.items() if name != "the model itself"}
+ax2.barh(list(increases), list(increases.values()), color=["C3", "C0", "C7", "C7"])
+ax2.set(xscale="log", xlabel="loss increase (nats/char)", title=f"{LAYER} replaced")
+plt.show()
 
 # %% [markdown]
 # ## What the latents respond to
