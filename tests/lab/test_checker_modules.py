@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import torch
 
-from checker_verdicts import assert_verdicts
 from lab import checks_backprop, checks_recurrent
 
 
@@ -64,8 +63,8 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_the_solution_is_used_and_every_mistake_or_stub_gets_the_reference(name, capsys):
-    assert_verdicts(checks_recurrent if hasattr(checks_recurrent, name) else checks_backprop, name, *CASES[name], capsys)
+def test_the_solution_is_used_and_every_mistake_or_stub_gets_the_reference(name, checker_verdicts):
+    checker_verdicts(checks_recurrent if hasattr(checks_recurrent, name) else checks_backprop, name, *CASES[name])
 
 
 def test_the_checks_leave_their_inputs_alone():

@@ -5,7 +5,6 @@ exercise is unsolved."""
 import pytest
 import torch
 
-from checker_verdicts import assert_verdicts
 from lab import checks_circuits
 
 
@@ -62,8 +61,8 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_the_solution_is_used_and_every_mistake_or_stub_gets_the_reference(name, capsys):
-    assert_verdicts(checks_circuits, name, *CASES[name], capsys)
+def test_the_solution_is_used_and_every_mistake_or_stub_gets_the_reference(name, checker_verdicts):
+    checker_verdicts(checks_circuits, name, *CASES[name])
 
 
 def test_changing_the_donors_in_place_is_caught(capsys):

@@ -5,7 +5,6 @@ exercise is unsolved."""
 import pytest
 import torch
 
-from checker_verdicts import assert_verdicts
 from lab import checks_steering
 
 
@@ -37,8 +36,8 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_the_solution_is_used_and_every_mistake_or_stub_gets_the_reference(name, capsys):
-    assert_verdicts(checks_steering, name, *CASES[name], capsys)
+def test_the_solution_is_used_and_every_mistake_or_stub_gets_the_reference(name, checker_verdicts):
+    checker_verdicts(checks_steering, name, *CASES[name])
 
 
 def test_a_misspelt_activation_name_is_reported_not_raised(capsys):

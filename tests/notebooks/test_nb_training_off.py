@@ -40,6 +40,9 @@ HEADLINE = {
     "rnn-vs-attention": "assert trained[\"LSTM\"] > max(0.95, trained[\"RNN\"] + MARGIN)",  # the gradient ratio before it needs no training
     "circuits-ii": "assert gap > 2",  # nothing to explain: every later claim is a fraction of this gap
     "steering-vectors": "assert rate[\"steered\"] > RATIO * max(",
+    # the untrained reference never writes the word, so the comparisons (and the DPO claim after them) need it first
+    "preference-tuning": "assert 0.05 <= reference_rate <= 0.5",
+    "sae-on-gpt": "assert fvu < MAX_FVU",
 }
 # Notebooks whose results need no training, and why.
 EXEMPT = {
@@ -48,9 +51,9 @@ EXEMPT = {
 # Two groups of about equal time; notebooks that share a model stay together.
 GROUPS = {
     "gpt-from-scratch": 1, "logit-lens": 1, "linear-probes": 1, "superposition": 1, "attention-heads": 1,
-    "residual-stream-and-layernorm": 1, "backprop-from-scratch": 1,
-    "induction-heads": 2, "positional-encodings": 2, "activation-patching": 2, "sparse-autoencoders": 2, "grokking": 2,
-    "rnn-vs-attention": 2, "steering-vectors": 1, "circuits-ii": 2,
+    "backprop-from-scratch": 1, "preference-tuning": 1, "sae-on-gpt": 1, "steering-vectors": 1,
+    "residual-stream-and-layernorm": 2, "induction-heads": 2, "positional-encodings": 2, "activation-patching": 2,
+    "sparse-autoencoders": 2, "grokking": 2, "rnn-vs-attention": 2, "circuits-ii": 2,
 }
 
 

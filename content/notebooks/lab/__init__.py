@@ -3,12 +3,13 @@
 Modules: ``gpt`` (the model), ``data`` (a generated tiny-stories corpus and a
 character tokenizer), ``tokenize`` (a minimal byte-pair encoder), ``train`` (the
 training loop), ``artifacts`` (a cache of trained models), ``models`` (recipes
-for the trained models several notebooks share), ``baselines`` (n-gram models to
-beat), ``plots``, ``checks``, ``checks_backprop``, ``checks_recurrent``,
-``checks_circuits`` and ``checks_steering`` (the checkers of the exercises); and the
+for the trained models several notebooks share), ``sampling`` (sampling with a
+key-value cache), ``baselines`` (n-gram models to beat), ``plots``, ``checks``,
+``checks_backprop``, ``checks_recurrent``, ``checks_circuits``, ``checks_steering``,
+``checks_preference`` and ``checks_sae_gpt`` (the checkers of the exercises); and the
 helpers of individual notebooks (``autodiff``, ``recurrent``, ``positions``,
-``residual``, ``induction``, ``toy_models``, ``sae``, ``algorithmic``, ``circuits``,
-``steering``).
+``residual``, ``induction``, ``toy_models``, ``sae``, ``sae_gpt``, ``lora``,
+``preference``, ``algorithmic``, ``circuits``, ``steering``).
 """
 
 from __future__ import annotations
