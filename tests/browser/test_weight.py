@@ -19,18 +19,14 @@ from bench.pages import BUDGET, NOTEBOOK_BUDGET, NOTEBOOK_KIND, budget, weigh  #
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("site")]
 
 BASE = "Material's CSS and JS 344 kB, the sitemap 21 kB"
-OVER = {  # measured 2026-12-02, after the sitemap lost its <lastmod> lines (33 -> 21 kB)
-    "home": f"403 kB: {BASE}, the page's HTML 37 kB",
-    "syllabus": f"401 kB: {BASE}, the page's HTML 35 kB",
-    "schedule": f"446 kB: {BASE}, the page's HTML 80 kB (every session with its summary)",
-    "readings": f"734 kB: {BASE}, the page's HTML 368 kB (every paper in two views)",
-    "paper": f"405 kB: {BASE}, the page's HTML 39 kB (authors, exports and meta tags)",
-    "episode": f"401 kB: {BASE}, the page's HTML 35 kB",
-    "presentations": f"429 kB: {BASE}, the page's HTML 63 kB",
-    "session without a notebook": f"425 kB: {BASE}, the page's HTML 59 kB",
-    "notebooks": f"750 kB: KaTeX 276 kB of JS and 43 kB of fonts for the maths in the catalogue, {BASE}",
-    NOTEBOOK_KIND: "989 kB (induction-heads): KaTeX 276 kB of JS and 43 kB of fonts (maths on the first screen), "
-                   "the page's HTML 190 kB, its first screen's figures 71 kB (drawn at 2x)",
+OVER = {  # measured 2026-12-02, with the sitemap's <lastmod> lines and the templates' indentation gone
+    "schedule": f"434 kB: {BASE}, the page's HTML 68 kB (every session with its summary)",
+    "readings": f"729 kB: {BASE}, the page's HTML 363 kB (every paper in two views)",
+    "presentations": f"424 kB: {BASE}, the page's HTML 58 kB",
+    "session without a notebook": f"410 kB: {BASE}, the page's HTML 44 kB",
+    "notebooks": f"747 kB: KaTeX 276 kB of JS and 43 kB of fonts for the maths in the catalogue, {BASE}",
+    NOTEBOOK_KIND: "1,071 kB (sparse-autoencoders, two notebooks): KaTeX 276 kB of JS and 43 kB of fonts (maths on "
+                   "the first screen), the page's HTML 309 kB, its first screen's figures (drawn at 2x)",
 }
 KINDS = ["home", "syllabus", "schedule", "assignments", "assignment", "readings", "paper", "talks", "talk", "episodes",
          "episode", "presentations", "notebooks", "session without a notebook", NOTEBOOK_KIND, "past terms"]
