@@ -38,15 +38,17 @@ def copy_course(dest: Path, *, notebooks: bool = True) -> Path:
     skip = ["__pycache__", ".ipynb_checkpoints"] + ([] if notebooks else ["notebooks"])
     shutil.copytree(ROOT / "content", dest / "content", ignore=shutil.ignore_patterns(*skip))
     present = {p.stem for p in (dest / "content" / "notebooks").glob("*.py")}
-    schedule = dest / "readings" / "schedule.yml"
-    schedule.write_text(re.sub(r"(?m)^\s+notebook: *([\w-]+) *\n", lambda m: m.group(0) if m.group(1) in present else "",
-                               schedule.read_text(encoding="utf-8")), encoding="utf-8")
-    assignments = dest / "readings" / "assignments.yml"  # assignments name notebooks too: keep those that are there
-    if assignments.exists():
-        assignments.write_text(re.sub(r"(?m)^(\s+notebooks: )\[(.*)\] *$", lambda m: m.group(1) + "[" + ", ".join(
-            n for n in (x.strip() for x in m.group(2).split(",")) if n in present) + "]",
-            assignments.read_text(encoding="utf-8")), encoding="utf-8")
+    for name in ("schedule.yml", "assignments.yml"):  # sessions and assignments name notebooks: keep those that are there
+        path = dest / "readings" / name
+        if path.exists():
+            path.write_text(_present_notebooks(path.read_text(encoding="utf-8"), present), encoding="utf-8")
     return dest
+
+
+def _present_notebooks(text: str, present: set[str]) -> str:
+    """``text`` (YAML) with each ``notebooks: [...]`` list keeping only the notebooks in ``present``."""
+    return re.sub(r"(?m)^(\s+notebooks: )\[(.*)\] *$", lambda m: m.group(1) + "[" + ", ".join(
+        n for n in (x.strip() for x in m.group(2).split(",")) if n in present) + "]", text)
 
 
 def set_cache_dir(project: Path, cache: Path) -> None:
