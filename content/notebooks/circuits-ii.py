@@ -20,13 +20,13 @@
 #
 # 1. **Can a gradient stand in for the patches?** One patching run per component is too
 #    slow for a large model. *Attribution patching*, the linear approximation Syed et al.
-#    (2023) build their circuit discovery on, estimates every patch at once from one
+#    build their circuit discovery on [@syed2023attribution], estimates every patch at once from one
 #    backward pass. Where does it agree with the real patches, and where not?
-# 2. **Which path, between which two heads?** Path patching (Wang et al. 2022) between one
+# 2. **Which path, between which two heads?** Path patching [@wang2022interpretability] between one
 #    sender head and one receiver head, through the receiver's queries, keys or values
 #    separately.
-# 3. **Does the hypothesis explain the behaviour as a whole?** Causal scrubbing (Chan et
-#    al. 2022) turns a hypothesis into a test: everything the hypothesis says does not
+# 3. **Does the hypothesis explain the behaviour as a whole?** Causal scrubbing
+#    [@chan2022causal] turns a hypothesis into a test: everything the hypothesis says does not
 #    matter is resampled from other inputs, and the loss must stay where it was. A wrong
 #    hypothesis must fail the same test.
 
@@ -167,7 +167,7 @@ Markdown(f"For the layer-1 heads the estimate is close: a correlation of {r[1]:.
 # induction head attends to, a softmax that the trained model has made sharp. The gradient at
 # the corrupted run says how the metric moves for a small step from there, not what happens
 # when the attention jumps to another position. Attribution patching is therefore a quick
-# way to rank candidates for real patches (as Syed et al. use it), not a substitute for them
+# way to rank candidates for real patches (as Syed et al. use it [@syed2023attribution]), not a substitute for them
 # where a component acts through attention.
 #
 # ## Path patching between two heads
@@ -272,7 +272,7 @@ Markdown(f"Every induction head gets its keys mostly from head 0.{sender}. A hig
 # * the queries and the values need nothing from layer 0 (the current token's own embedding,
 #   which we leave in place, is enough).
 #
-# Causal scrubbing (Chan et al. 2022) tests such a claim by *resampling*: replace an
+# Causal scrubbing [@chan2022causal] tests such a claim by *resampling*: replace an
 # activation by its value on another input that agrees on what the hypothesis says it
 # depends on, and on nothing else by design. If the hypothesis is right, the loss does not
 # change. Our version resamples one level: for each read (queries, keys, values) and each

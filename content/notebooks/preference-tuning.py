@@ -14,14 +14,14 @@
 # # Learning from preferences: DPO on a LoRA adapter, and reward hacking
 #
 # A pretrained language model imitates its training text. To make it behave as people *prefer*,
-# InstructGPT (Ouyang et al. 2022) followed Christiano et al. (2017): collect comparisons ("of these
+# InstructGPT [@ouyang2022training] followed Christiano et al. [@christiano2017deep]: collect comparisons ("of these
 # two answers, this one is better"), fit a reward model $r$ to them, then optimise the model with
 # reinforcement learning to maximise $r$ while a KL penalty keeps it close to the pretrained
 # reference $\pi_\text{ref}$:
 #
 # $$\max_\pi \; \mathbb{E}_{y \sim \pi}\, r(y) \;-\; \beta\, \mathrm{KL}(\pi \,\|\, \pi_\text{ref}).$$
 #
-# Rafailov et al. (2023) noticed that this objective has a closed-form optimum,
+# Rafailov et al. [@rafailov2023direct] noticed that this objective has a closed-form optimum,
 # $\pi^*(y) \propto \pi_\text{ref}(y)\, e^{r(y)/\beta}$, so that $r(y) = \beta \log \frac{\pi^*(y)}{\pi_\text{ref}(y)}$
 # plus a constant. Put that into the Bradley-Terry model of a comparison,
 # $P(y_w \succ y_l) = \sigma(r(y_w) - r(y_l))$, and the constant cancels: the policy can be fitted to
@@ -30,14 +30,14 @@
 #
 # $$\mathcal{L}_\text{DPO} = -\log \sigma\!\left(\beta \log \frac{\pi(y_w)}{\pi_\text{ref}(y_w)} - \beta \log \frac{\pi(y_l)}{\pi_\text{ref}(y_l)}\right).$$
 #
-# We fine-tune only a **low-rank adapter** (LoRA, Hu et al. 2021): each chosen weight matrix $W_0$ stays
+# We fine-tune only a **low-rank adapter** (LoRA [@hu2021lora]): each chosen weight matrix $W_0$ stays
 # frozen and learns an update $\frac{\alpha}{r} B A$ of rank $r$.
 #
 # The model is the course's character-level GPT (trained in the gpt-from-scratch notebook, loaded from
 # the shared cache). The preference we teach it is simple enough to check by counting: *stories that
 # mention a girl are better*. The second half asks what happens when the comparisons come from a
-# grader that checks a surface feature instead (Pan et al. 2022 study this *reward misspecification*
-# in reinforcement learning).
+# grader that checks a surface feature instead (Pan et al. study this *reward misspecification*
+# in reinforcement learning [@pan2022effects]).
 
 # %%
 import matplotlib.pyplot as plt
@@ -345,7 +345,7 @@ Markdown(f"The grader's policy says *she* or *her* {hacked_proxy:.2f} times per 
 # %% [markdown]
 # **What this shows and what it does not.** A proxy that is right wherever it was checked (on the
 # corpus) can be worthless on the distribution the optimiser actually produces, and optimisation finds
-# the cheapest way to raise it. Here that is a grader's blind spot in a toy; Pan et al. (2022) map the
+# the cheapest way to raise it. Here that is a grader's blind spot in a toy; Pan et al. [@pan2022effects] map the
 # same failure in reinforcement-learning environments, where more capable agents achieve higher proxy
 # reward and lower true reward, sometimes abruptly. We did not reproduce their capability scaling: our
 # two policies have the same size and budget, and the "true reward" is a word count we chose. DPO also

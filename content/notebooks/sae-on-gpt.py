@@ -16,8 +16,8 @@
 # The sparse-autoencoders notebook trained an SAE on a toy model whose true features we knew. Here we
 # train one where we do not know them: on the MLP of the course's character-level GPT (the model of
 # the gpt-from-scratch notebook, loaded from the shared cache). This is the setting of Bricken et al.
-# (2023, *Towards Monosemanticity*), who trained SAEs on the MLP activations of a one-layer transformer,
-# and of Cunningham et al. (2023), who trained them on the residual stream and MLPs of Pythia models.
+# (*Towards Monosemanticity* [@bricken2023monosemanticity]), who trained SAEs on the MLP activations of a one-layer transformer,
+# and of Cunningham et al. [@cunningham2023sparse], who trained them on the residual stream and MLPs of Pythia models.
 # Without ground truth, an SAE is judged on four things, and we measure each against a control:
 #
 # * **Reconstruction**: the fraction of the activations' variance it fails to explain (FVU).

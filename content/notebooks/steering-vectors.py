@@ -15,10 +15,10 @@
 #
 # If a model represents some property of its input as a *direction* in its residual stream,
 # two things should be possible: **reading** the property off the stream (project onto the
-# direction), and **controlling** the model by moving the stream along it. Zou et al. (2023)
-# call this top-down programme *representation engineering*: they find a concept's direction
+# direction), and **controlling** the model by moving the stream along it. Zou et al.
+# [@zou2023representation] call this top-down programme *representation engineering*: they find a concept's direction
 # from the model's activations on contrasting stimuli and then add or subtract it to change
-# what the model does. Turner et al. (2023, *activation addition*) steer GPT-2's generations the
+# what the model does. Turner et al. (*activation addition* [@turner2023activation]) steer GPT-2's generations the
 # same way with the difference of the activations on a pair of prompts, added to the residual
 # stream at one layer while the model generates. No weights change in either case.
 #

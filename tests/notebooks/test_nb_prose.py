@@ -60,3 +60,22 @@ def test_the_check_finds_a_quoted_value_the_code_does_not_have(tmp_path):
                         encoding="utf-8")
     quoted = [(m[1], _value(m)) for m in NAMED_VALUE.finditer(percent_markdown(notebook.read_text()))]
     assert quoted == [("MARGIN", 0.5), ("NEAR", 0.2)] and constants(notebook) == {"MARGIN": [0.4], "LOW": [1.0], "HIGH": [2.5]}
+
+
+# "Vig et al. 2020", "Wang et al. (2022, ...)", "Elhage and Nanda (2021)": a citation typed by hand, which
+# links nothing and puts no notebook on the paper's page; ``[@key]`` does both.
+TYPED_CITATION = re.compile(r"\b[A-Z][\w'-]+(?:\s+et\s+al\.|\s+(?:and|&)\s+[A-Z][\w'-]+),?\s+\(?(?:19|20)\d\d\b")
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.py")), ids=lambda p: p.stem)
+def test_the_prose_cites_papers_by_key_not_by_a_typed_author_year(path):
+    prose = percent_markdown(path.read_text(encoding="utf-8"))
+    typed = [f"line {prose.count(chr(10), 0, m.start()) + 1}: {m[0]!r}" for m in TYPED_CITATION.finditer(prose)]
+    assert not typed, f"{path.name}: write [@key] (the key from papers.bib) instead of {'; '.join(typed)}"
+
+
+def test_a_typed_citation_is_found_and_a_keyed_one_is_not():
+    prose = percent_markdown("# %% [markdown]\n# As Wang et al. (2022) and Elhage and Nanda 2021 show, and Syed et al.\n# (2023),\n"
+                             "# and Olsson et al. [@olsson2022context] argue.\n")
+    assert [m[0] for m in TYPED_CITATION.finditer(prose)] == ["Wang et al. (2022", "Elhage and Nanda 2021",
+                                                                   "Syed et al.\n  (2023"]
