@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, build_site
 from course.data.load import load_course_data
 from course.ground.layout import Layout
+from course.render import schedule
 from course.render.nav import build_nav
 
 
@@ -31,3 +32,34 @@ def test_a_built_site_lists_a_folder_of_pages_as_a_section(project):
     assert tabs[-2:] == ["About", "Questions"]  # a section of its own, then the loose page
     section = page.select_one("nav.md-nav--primary").get_text(" ", strip=True)
     assert "Benchmarks" in section and "Colophon" in section
+
+
+def test_a_long_part_lists_its_sessions_in_runs(monkeypatch):
+    monkeypatch.setattr(schedule, "NAV_GROUP", 4)
+    data = load_course_data(Layout.from_mkdocs_yml(ROOT), check_notebooks=False)
+    entry = next(e for e in build_nav(data, []) if isinstance(e, dict) and "Schedule" in e)
+    parts = dict(next(iter(item.items())) for item in entry["Schedule"][1:])
+    sessions = {part.id: [s for s in data.sessions if s.entry.part == part.id] for part in data.course.outline}
+    for part in data.course.outline:
+        listed, own = parts[part.title], sessions[part.id]
+        if len(own) <= 4:  # a short part is as it was: its sessions
+            assert listed == [{f"{s.number}. {s.title}": f"schedule/{s.id}.md"} for s in own]
+        else:  # runs of four, named by their first and last session
+            runs = [own[i:i + 4] for i in range(0, len(own), 4)]
+            assert listed == [{f"Sessions {run[0].number}\u2013{run[-1].number}":
+                               [{f"{s.number}. {s.title}": f"schedule/{s.id}.md"} for s in run]} for run in runs]
+
+
+def test_a_session_page_lists_the_sessions_of_its_run_and_links_the_other_runs(project, monkeypatch):
+    monkeypatch.setattr(schedule, "NAV_GROUP", 4)
+    site = build_site(project)
+    data = load_course_data(Layout.from_mkdocs_yml(project), check_notebooks=False)
+    long = next(p for p in data.course.outline if len([s for s in data.sessions if s.entry.part == p.id]) > 8)
+    own = [s for s in data.sessions if s.entry.part == long.id]
+    page = BeautifulSoup((site / "schedule" / own[5].id / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a.get_text(" ", strip=True) for a in page.select("nav.md-nav--primary a.md-nav__link")]
+    run = own[4:8]
+    assert all(f"{s.number}. {s.title}" in links for s in run)  # its own run, open
+    assert f"{own[0].number}. {own[0].title}" not in links  # another run: its name only, a link to its first page
+    closed = {a.get_text(" ", strip=True): a["href"] for a in page.select("nav.md-nav--primary .md-nav__item--pruned > a")}
+    assert closed[f"Sessions {own[0].number}\u2013{own[3].number}"] == f"../{own[0].id}/"

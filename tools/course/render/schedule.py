@@ -28,15 +28,29 @@ def exists(data: CourseData) -> bool:
 
 
 def nav(data: CourseData) -> dict:
-    """The schedule's overview, then its sessions grouped by part of the outline."""
-    schedule: list = [urls.SCHEDULE]
-    schedule += [{safe_title(f"{s.number}. {s.title}"): urls.session_page(s.id)} for s in data.sessions if s.entry.part is None]
+    """The schedule's overview, then its sessions grouped by part of the outline (a long part in runs of
+    ``NAV_GROUP`` sessions, so that each page's navigation stays short)."""
+    loose = [s for s in data.sessions if s.entry.part is None]
+    # Runs are sections of a section (the tab's sections are always open): loose sessions get one.
+    schedule: list = [urls.SCHEDULE] + (_in_groups(loose) if len(loose) <= NAV_GROUP else [{"Sessions": _in_groups(loose)}])
     for part in data.course.outline:
         sessions = [s for s in data.sessions if s.entry.part == part.id]
         if sessions:
             # Material prints navigation titles without escaping them.
-            schedule.append({safe_title(part.title): [{safe_title(f"{s.number}. {s.title}"): urls.session_page(s.id)} for s in sessions]})
+            schedule.append({safe_title(part.title): _in_groups(sessions)})
     return {NAV_TITLE: schedule}
+
+
+NAV_GROUP = 20  # with navigation.prune, a page's navigation lists the sessions of its own run only
+
+
+def _in_groups(sessions: list) -> list:
+    """The sessions' entries, or runs of them ("Sessions 21\u201340") when there are more than ``NAV_GROUP``."""
+    entries = [{safe_title(f"{s.number}. {s.title}"): urls.session_page(s.id)} for s in sessions]
+    if len(entries) <= NAV_GROUP:
+        return entries
+    runs = [(sessions[i:i + NAV_GROUP], entries[i:i + NAV_GROUP]) for i in range(0, len(entries), NAV_GROUP)]
+    return [{f"Sessions {run[0].number}\u2013{run[-1].number}": listed} for run, listed in runs]
 
 
 @dataclass
