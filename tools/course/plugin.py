@@ -23,6 +23,7 @@ from course.ground import urls
 from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
 from course.ground.minify import collapse_whitespace
+from course.ground.raw_html import anchor_ids, put_back, set_aside, unsearched
 from course.notebooks import NotebookStage
 from course.notebooks.publish import section_headings
 from course.notebooks.slim import searchable
@@ -74,6 +75,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             log.warning(warning.as_warning())
         self.notebooks = NotebookStage(self.layout)
         self._embedded: dict[tuple[str, str], str] = {}  # (page url, notebook) -> its HTML, until on_post_page
+        self._generated: set[str] = set()  # the pages the generator made (src_uri)
+        self._aside: dict[str, list] = {}  # src_uri -> the HTML blocks set aside, until on_page_content or on_post_page
         for path in self.layout.watched():
             if path.exists() and str(path) not in config.watch:
                 config.watch.append(str(path))
@@ -102,12 +105,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             files.remove(existing)
         for file in generated:
             files.append(File.generated(config, file.src, content=file.content))
+        self._generated = {file.src for file in generated if file.src.endswith(".md")}
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file() and path.name not in ("LICENSE", "VERSION"):
                 files.append(File.generated(config, ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), abs_src_path=str(path)))
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        if page.file.src_uri in self._generated:  # mostly HTML: Markdown need not read it (citations are not in it)
+            markdown, self._aside[page.file.src_uri] = set_aside(markdown)
         path = self.layout.docs / page.file.src_uri  # a hand-written page: errors point into it
         try:
             return render_citations(markdown, page.file.src_uri, self.data, display=self.layout.show(path))
@@ -115,6 +121,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             raise PluginError(f"{len(error.problems)} citation problem(s):\n{error}") from None
 
     def on_page_content(self, html: str, page, config, files) -> str:
+        blocks = self._aside.pop(page.file.src_uri, [])
+        if blocks:  # back in the page, but those the search would skip: they go in on_post_page, after it
+            later = frozenset(i for i, block in enumerate(blocks) if unsearched(block))
+            html = put_back(html, blocks, leave=later)
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | anchor_ids(blocks)  # links to them are checked
+            if later:
+                self._aside[page.file.src_uri] = blocks
+
         # Lecture pages embed their executed notebook where the template left a marker. The search (which
         # indexes page.content) sees only its headings and prose; on_post_page puts in the whole notebook.
         def stand_in(match: re.Match) -> str:
@@ -128,6 +142,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return _NOTEBOOK_MARKER.sub(stand_in, html)
 
     def on_post_page(self, output: str, page, config) -> str:
+        output = put_back(output, self._aside.pop(page.file.src_uri, []))
         return collapse_whitespace(_STAND_IN.sub(lambda m: self._embedded.pop((page.url, m[1])), output))
 
 
