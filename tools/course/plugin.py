@@ -111,6 +111,22 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 files.append(File.generated(config, ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), abs_src_path=str(path)))
         return files
 
+    def on_nav(self, nav, config, files):
+        # The addresses of the navigation's pages and of every folder above them: a page elsewhere shows the
+        # navigation of every page of its folder (main.html renders it once per folder).
+        self._in_nav = {"/".join(parts[:i]) for page in nav.pages for parts in [page.url.rstrip("/").split("/")]
+                        for i in range(len(parts) + 1)}
+        return nav
+
+    def on_env(self, env, config, files):
+        env.globals["course_shared"] = {}  # (part, folder) -> its HTML, for the pages outside the navigation
+        return env
+
+    def on_page_context(self, context, page, config, nav):
+        url = page.url.rstrip("/")
+        context["course_shared_key"] = None if url in self._in_nav else url.rpartition("/")[0]
+        return context
+
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.src_uri in self._generated:  # mostly HTML: Markdown need not read it (citations are not in it)
             markdown, self._aside[page.file.src_uri] = set_aside(markdown)
