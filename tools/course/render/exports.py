@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 import rispy
@@ -112,7 +113,16 @@ class _RisWriter(rispy.RisWriter):
 
 
 def ris(papers: list[Paper]) -> str:
-    return rispy.dumps([ris_record(p) for p in papers], implementation=_RisWriter)
+    return "\n".join(_ris(p) for p in papers)
+
+
+# A paper is in several downloads (its own, the whole list's, each of its topics'): its text is made once.
+_ONCE = 1 << 14
+
+
+@lru_cache(maxsize=_ONCE)
+def _ris(paper: Paper) -> str:
+    return rispy.dumps([ris_record(paper)], implementation=_RisWriter)
 
 
 # --- CSL-JSON ------------------------------------------------------------------------------
@@ -158,7 +168,14 @@ def csl_item(paper: Paper) -> dict:
 
 
 def csl_json(papers: list[Paper]) -> str:
-    return json.dumps([csl_item(p) for p in papers], ensure_ascii=False, indent=1) + "\n"
+    """A JSON list of the papers' items, as ``json.dumps(..., indent=1)`` writes it."""
+    return "[\n" + ",\n".join(_csl(p) for p in papers) + "\n]\n" if papers else "[]\n"
+
+
+@lru_cache(maxsize=_ONCE)
+def _csl(paper: Paper) -> str:
+    """The paper's item as an element of the list: indented one space more."""
+    return " " + json.dumps(csl_item(paper), ensure_ascii=False, indent=1).replace("\n", "\n ")
 
 
 # --- Highwire Press meta tags and COinS -------------------------------------------------------
