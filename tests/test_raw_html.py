@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT
 from course.data.load import load_course_data
 from course.ground.layout import Layout
-from course.ground.raw_html import MARK, Block, anchor_ids, put_back, set_aside, unsearched
+from course.ground.raw_html import MARK, anchor_ids, put_back, set_aside, unsearched
 from course.render.env import SiteContext, strip_front_matter
 from course.render.registry import generate
 
@@ -64,8 +64,9 @@ def test_a_page_that_has_the_mark_is_left_alone():
 
 
 def test_the_ids_of_the_blocks_are_places_links_may_point_to():
-    blocks = [Block('<div id="a&amp;b"><a name="c">x</a><span name="no" class="x"></span><p ID=\'d\'>y</p></div>', True)]
-    assert anchor_ids(blocks) == {"a&b", "c", "d"}
+    text = ('<div id="a&amp;b"><a name="c">x</a><span name="no" class="x"></span><p ID=\'d\'>y</p></div>\n\n'
+            '<ul class="z">\n<li data-id="no" id=e>z</li>\n</ul>\n')
+    assert anchor_ids(set_aside(text)[1]) == {"a&b", "c", "d", "e"}
 
 
 def test_a_block_the_search_skips_is_one_element_marked_so_without_a_heading_it_would_list():

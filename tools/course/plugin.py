@@ -36,6 +36,7 @@ from course.slides.stage import DeckStage
 log = get_plugin_logger(__name__)
 
 _NOTEBOOK_MARKER = re.compile(r"<!-- course:notebook ([a-z0-9_-]+) -->")
+_MAY_CITE = re.compile(r"\[\s*@")  # what every citation starts with
 _STAND_IN = re.compile(r"<!-- course:nb ([a-z0-9_-]+) -->.*?<!-- /course:nb -->", re.S)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -130,9 +131,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.src_uri in self._generated:  # mostly HTML: Markdown need not read it (citations are not in it)
             markdown, self._aside[page.file.src_uri] = set_aside(markdown)
-        path = self.layout.docs / page.file.src_uri  # a hand-written page: errors point into it
+        # A hand-written page: errors point into it (where a page may cite at all: that path takes a while).
+        display = self.layout.show(self.layout.docs / page.file.src_uri) if _MAY_CITE.search(markdown) else None
         try:
-            return render_citations(markdown, page.file.src_uri, self.data, display=self.layout.show(path))
+            return render_citations(markdown, page.file.src_uri, self.data, display=display)
         except CourseDataError as error:
             raise PluginError(f"{len(error.problems)} citation problem(s):\n{error}") from None
 

@@ -21,17 +21,14 @@ from dataclasses import dataclass
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 _BLOCK = frozenset(BLOCK_LEVEL_ELEMENTS)
-_ATTRIBUTE = r"""\s+[a-zA-Z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
-_TOKEN = re.compile(
-    r"(?P<comment><!--(?:(?!--!?>).)*?-->)"
-    rf"|<(?P<close>/)?(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:{_ATTRIBUTE})*)\s*(?P<empty>/)?>"
-    r"|(?P<other><(?=[a-zA-Z/!?]))"  # anything else a parser may read as markup
-    r"|(?P<fence>^[ \t]*(?:`{3,}|~{3,}))",
+_VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
+_TOKEN = re.compile(  # groups: close, tag, attributes, empty; comment; anything else a parser may read as markup
+    r"""<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
+    r"|(<!--(?:(?!--!?>).)*?-->)"
+    r"|(<(?=[a-zA-Z/!?])|^[ \t]*(?:`{3,}|~{3,}))",  # or a fence
     re.S | re.M,
 )
-_VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
-_ID = re.compile(rf"<[a-zA-Z][^<>]*?\sid{_VALUE}", re.I)  # text has no quotes in tags: escaped, they are not "
-_A_NAME = re.compile(rf"<a\s[^<>]*?(?<=\s)name{_VALUE}", re.I)
+_ANCHOR = re.compile(rf"(?:^|\s)(id|name){_VALUE}", re.I)  # in a tag's attributes
 _STOP = frozenset({"script", "style", "textarea", "title"})  # content not read as tags
 _BLANK_AFTER = re.compile(r"[ ]*(?:\n[ ]*\n|\n?[ ]*\Z)")  # a blank line, or the end of the page
 _NEXT_LINE = re.compile(r"[ ]*\n<")
@@ -45,6 +42,7 @@ _MARK = re.compile(r"<!--course:raw (\d+)-->")
 class Block:
     html: str
     element: bool  # one element (what its first tag says holds for all of it), not lines of several
+    ids: frozenset[str] = frozenset()  # its ids (an ``id``, or an ``<a name>``): places a link may point to
 
 
 def set_aside(markdown: str) -> tuple[str, list[Block]]:
@@ -53,27 +51,29 @@ def set_aside(markdown: str) -> tuple[str, list[Block]]:
         return markdown, []
     blocks: list[Block] = []
     elements = 0  # in the block being read
+    ids: set[str] = set()  # of the block being read
     out: list[str] = []
     last = 0  # the end of what is copied to ``out``
     stack: list[str] = []
     start = -1  # where the raw block being read began, -1 outside one
     follows = False  # a block ended at the end of a line, and the next line must open the next block
     for match in _TOKEN.finditer(markdown):
-        tag = match["tag"]
+        close, tag, attrs, empty, _, other = match.groups()
         if tag is None:
-            if match["comment"] is None:
+            if other is not None:
                 break  # a fence, or markup this scanner does not read
             if not stack and _opens_block(markdown, match.start()) is not None:
                 if follows or not _BLANK_AFTER.match(markdown, match.end()):
                     break  # a comment that makes a block of its own, with text after it
             continue
         tag = tag.lower()
-        attrs = match["attrs"]
-        if tag in _STOP or (attrs and "markdown" in attrs and re.search(r"(?:^|\s)markdown\b", attrs)):
+        if tag in _STOP or attrs and "markdown" in attrs and re.search(r"(?:^|\s)markdown\b", attrs):
             break
-        closes, empty = match["close"] is not None, match["empty"] is not None or tag in _EMPTY
+        empty = empty or tag in _EMPTY
         if stack:  # inside a block, only the tags count
-            if not closes:
+            if not close:
+                if attrs and ("id" in attrs or "ID" in attrs or "name" in attrs):
+                    ids.update(_anchors(tag, attrs))
                 if not empty:
                     stack.append(tag)
                 continue
@@ -85,7 +85,7 @@ def set_aside(markdown: str) -> tuple[str, list[Block]]:
             elements += 1
             if _BLANK_AFTER.match(markdown, match.end()):
                 if start >= 0:
-                    blocks.append(Block(markdown[start:match.end()], elements == 1))
+                    blocks.append(Block(markdown[start:match.end()], elements == 1, frozenset(ids)))
                     out += [markdown[last:start], MARK.format(len(blocks) - 1)]
                     last = match.end()
                 start = -1
@@ -94,22 +94,31 @@ def set_aside(markdown: str) -> tuple[str, list[Block]]:
             else:
                 break  # text after the block's last tag, on its line
             continue
-        indent = _opens_block(markdown, match.start()) if not closes and tag in _BLOCK else None
+        indent = _opens_block(markdown, match.start()) if not close and tag in _BLOCK else None
         if indent is None:  # an inline tag
             if follows:
                 break
             continue
-        if empty or follows and indent or markdown[match.end("tag")] not in " >":
+        if empty or follows and indent or markdown[match.end(2)] not in " >":
             break  # a block of one tag, or one that Python-Markdown reads otherwise
         if not follows:
             start = match.start() if not indent and _after_blank(markdown, match.start()) else -1
             elements = 0
+            ids = set()
         follows = False
+        if attrs and ("id" in attrs or "ID" in attrs or "name" in attrs):
+            ids.update(_anchors(tag, attrs))
         stack.append(tag)
     if not blocks:
         return markdown, []
     out.append(markdown[last:])
     return "".join(out), blocks
+
+
+def _anchors(tag: str, attrs: str) -> list[str]:
+    """The ids a tag gives: its ``id``, or an ``<a>``'s ``name`` (as MkDocs counts them)."""
+    return [html.unescape(next((v for v in values if v), "")) for name, *values in _ANCHOR.findall(attrs)
+            if name.lower() == "id" or tag == "a"]
 
 
 def _opens_block(text: str, at: int) -> str | None:
@@ -138,12 +147,8 @@ def put_back(converted: str, blocks: list[Block], *, leave: frozenset[int] = fro
 
 
 def anchor_ids(blocks: list[Block]) -> set[str]:
-    """The ids the blocks give (an ``id``, or an ``<a name>``): places a link may point to."""
-    ids = set()
-    for block in blocks:
-        for pattern in (_ID, _A_NAME):
-            ids.update(html.unescape(next((v for v in values if v), "")) for values in pattern.findall(block.html))
-    return ids
+    """The ids the blocks give: places a link may point to."""
+    return set().union(*(block.ids for block in blocks))
 
 
 _UNSEARCHED = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\s(?:[^>]*?\s)?data-search-exclude[\s=>]")
