@@ -251,6 +251,12 @@
     closeSignups(root);
   }
 
+  // Content a page loads later (the groups of a long readings list, readings.js) gets its copy buttons and maths.
+  document.addEventListener("cs:content", function (event) {
+    copyButtons(event.detail);
+    if (hasMaths(event.detail)) typesetWhenLoaded(event.detail);
+  });
+
   if (typeof document$ !== "undefined" && document$.subscribe) {
     document$.subscribe(onPage);
   } else {

@@ -1,8 +1,16 @@
 /* The readings page: two views (by session, by topic) and filters by text, topic, type and years, all in
  * the page (no server).  Without JavaScript both views are shown, one after the other, with their long
- * groups collapsed; the filters stay hidden, since they would do nothing. */
+ * groups collapsed; the filters stay hidden, since they would do nothing.
+ *
+ * A long list (thousands of papers) is not one page of them all: each group links the files of its entries
+ * (readings/list-*.html, a hundred entries each), which are loaded into the group when it opens, and the
+ * filters read every paper's words from one file (the form's data-lists) before they load the groups that
+ * have papers to show.  Those files are fetched, so a long list needs the site served (not opened as a file);
+ * without JavaScript, the links open them. */
 (function () {
   "use strict";
+
+  var OPEN_AT_MOST = 10;  // a long list's filter opens (and loads) this many groups at most; the others show counts
 
   function readings(root) {
     var form = root.querySelector(".cs-readings-filter");
@@ -12,15 +20,21 @@
     var views = Array.prototype.slice.call(root.querySelectorAll(".cs-view"));
     var links = Array.prototype.slice.call(root.querySelectorAll(".cs-view-link"));
     var groups = Array.prototype.slice.call(root.querySelectorAll(".cs-group"));
-    var entries = Array.prototype.slice.call(root.querySelectorAll(".cs-view .cs-entry"));
     var status = form.querySelector(".cs-filter-status");
-    var total = {};
-    entries.forEach(function (entry) {
-      // what a text search reads: the entry as shown, and every author where it shows three
-      entry.dataset.text = (entry.textContent + " " + (entry.dataset.authors || "")).toLowerCase().replace(/\s+/g, " ");
-      total[entry.dataset.key] = true;
-    });
+    var lazy = form.dataset.lists;  // the long list's data file, or undefined
+    var data = null, fetching = null;  // its data, once loaded (and the request for it)
+    var total = {};  // the papers listed (their slugs)
+    read(root);
     groups.forEach(function (group) { group.dataset.wasOpen = group.open ? "1" : ""; });
+
+    function read(container) {
+      container.querySelectorAll(".cs-view .cs-entry").forEach(function (entry) {
+        if (entry.dataset.text !== undefined) return;
+        // what a text search reads: the entry as shown, and every author where it shows three
+        entry.dataset.text = (entry.textContent + " " + (entry.dataset.authors || "")).toLowerCase().replace(/\s+/g, " ");
+        total[entry.dataset.key] = true;
+      });
+    }
 
     function show(view) {
       views.forEach(function (v) { v.hidden = v.id !== view; });
@@ -30,31 +44,119 @@
 
     function value(name) { var el = form.elements[name]; return el ? el.value.trim() : ""; }
 
-    function apply() {
+    // Whether a paper (its words, topics, year and type) passes the filters; .active: whether any is set.
+    function filter() {
       var q = value("q").toLowerCase(), topic = value("topic"), type = value("type");
       var from = parseInt(value("from"), 10), to = parseInt(value("to"), 10);
-      var active = Boolean(q || topic || type || !isNaN(from) || !isNaN(to));
-      entries.forEach(function (entry) {
-        var year = parseInt(entry.dataset.year, 10);
-        entry.hidden = active && !(
-          (!q || entry.dataset.text.indexOf(q) >= 0) &&
-          (!topic || (" " + entry.dataset.topics + " ").indexOf(" " + topic + " ") >= 0) &&
-          (!type || entry.dataset.type === type) &&
-          (isNaN(from) || year >= from) && (isNaN(to) || year <= to));
+      var test = function (text, topics, year, kind) {
+        year = parseInt(year, 10);
+        return (!q || text.indexOf(q) >= 0) && (!topic || (" " + topics + " ").indexOf(" " + topic + " ") >= 0) &&
+          (!type || kind === type) && (isNaN(from) || year >= from) && (isNaN(to) || year <= to);
+      };
+      test.active = Boolean(q || topic || type || !isNaN(from) || !isNaN(to));
+      return test;
+    }
+
+    // The entries a group shows, and the headings of its lists with them.
+    function hide(group, test) {
+      group.querySelectorAll(".cs-entry").forEach(function (entry) {
+        entry.hidden = test.active && !test(entry.dataset.text, entry.dataset.topics, entry.dataset.year, entry.dataset.type);
       });
-      groups.forEach(function (group) {
-        var shown = group.querySelectorAll(".cs-entry:not([hidden])").length;
-        group.hidden = active && shown === 0;
-        group.open = active ? shown > 0 : group.dataset.wasOpen === "1";
-        group.querySelectorAll(".cs-entries").forEach(function (list) {
-          var label = list.previousElementSibling;
-          if (label && label.classList.contains("cs-label")) label.hidden = !list.querySelector(".cs-entry:not([hidden])");
+      group.querySelectorAll(".cs-entries").forEach(function (list) {
+        var label = list.previousElementSibling;
+        if (label && label.classList.contains("cs-label")) label.hidden = !list.querySelector(".cs-entry:not([hidden])");
+      });
+    }
+
+    // A long list's group: the links to the files of its entries, and loading one of them into it, in order.
+    function files(group) { return Array.prototype.slice.call(group.querySelectorAll("a.cs-group-file")); }
+
+    function load(group, index) {
+      var link = files(group)[index];
+      if (!link || link.dataset.csLoaded) return;
+      link.dataset.csLoaded = "1";
+      var part = document.createElement("div");
+      part.className = "cs-group-part";
+      part.dataset.part = index;
+      var later = Array.prototype.filter.call(group.querySelectorAll(".cs-group-part"), function (p) { return +p.dataset.part > index; });
+      if (later.length) later[0].before(part); else group.appendChild(part);
+      busy(group, 1);
+      fetch(link.href).then(function (response) {
+        if (!response.ok) throw new Error(response.statusText);
+        return response.text();
+      }).then(function (html) {
+        var loaded = document.createElement("div");
+        loaded.innerHTML = html;
+        loaded.querySelectorAll("pre[id]").forEach(function (pre) {  // one copy of each BibTeX entry in the page
+          if (document.getElementById(pre.id)) pre.remove();
         });
+        while (loaded.firstChild) part.appendChild(loaded.firstChild);
+        link.hidden = true;
+        link.parentNode.hidden = files(group).every(function (a) { return a.hidden; });
+        read(part);
+        hide(group, filter());
+        document.dispatchEvent(new CustomEvent("cs:content", { detail: part }));  // course.js: its copy buttons
+      }).catch(function () {  // not served (a file on disk): the link opens the file instead
+        part.remove();
+        link.dataset.csFailed = "1";
+      }).then(function () { busy(group, -1); });
+    }
+
+    // aria-busy while a group's files load
+    function busy(group, change) {
+      var loading = (parseInt(group.dataset.loading || "0", 10)) + change;
+      group.dataset.loading = loading;
+      if (loading > 0) group.setAttribute("aria-busy", "true"); else group.removeAttribute("aria-busy");
+    }
+
+    // An open group of a long list gets the files that have papers to show (the first, without filters).
+    function fill(group) {
+      var test = filter(), parts = data && data.groups[group.id];
+      if (!group.open) return;
+      if (!test.active || !parts) {
+        if (!group.querySelector(".cs-group-part")) load(group, 0);
+        return;
+      }
+      parts.forEach(function (slugs, i) {
+        if (slugs.some(function (slug) { return matching[slug]; })) load(group, i);
+      });
+    }
+
+    var matching = {};  // a long list's papers that pass the filters (their slugs)
+
+    function apply() {
+      var test = filter(), active = test.active, opened = 0;
+      if (lazy && active && !data) {
+        status.textContent = "Loading the list\u2026";
+        if (!fetching) fetching = fetch(lazy).then(function (r) { return r.json(); }).then(function (d) { data = d; apply(); });
+        return;
+      }
+      matching = {};
+      if (lazy && active) {
+        Object.keys(data.papers).forEach(function (slug) {
+          var p = data.papers[slug];
+          if (test(p[0], p[1], p[2], p[3])) matching[slug] = true;
+        });
+      }
+      groups.forEach(function (group) {
+        hide(group, test);
+        var shown = group.querySelectorAll(".cs-entry:not([hidden])").length;
+        if (lazy) {  // counted in the data, loaded or not; a few groups open
+          shown = !active ? 0 : (data.groups[group.id] || []).reduce(function (n, slugs) {
+            return n + slugs.filter(function (slug) { return matching[slug]; }).length;
+          }, 0);
+          var count = group.querySelector(".cs-count");
+          count.dataset.all = count.dataset.all || count.textContent;
+          count.textContent = active ? shown + " of " + count.dataset.all : count.dataset.all;
+        }
+        group.hidden = active && shown === 0;
+        group.open = !active ? group.dataset.wasOpen === "1" : shown > 0 && (!lazy || opened++ < OPEN_AT_MOST);
+        if (lazy) fill(group);
       });
       var view = views.filter(function (v) { return !v.hidden; })[0];
-      var seen = {};
-      if (view) view.querySelectorAll(".cs-entry:not([hidden])").forEach(function (e) { seen[e.dataset.key] = true; });
-      var count = Object.keys(seen).length, all = Object.keys(total).length;
+      var seen = lazy ? matching : {};
+      if (!lazy && view) view.querySelectorAll(".cs-entry:not([hidden])").forEach(function (e) { seen[e.dataset.key] = true; });
+      var count = Object.keys(seen).length, all = lazy ? parseInt(form.dataset.papers, 10) : Object.keys(total).length;
       status.textContent = active ? "Showing " + count + " of " + all + " papers." : "";
     }
 
@@ -77,12 +179,21 @@
     });
     root.querySelectorAll(".cs-show-topic").forEach(function (button) { button.hidden = false; });
     root.addEventListener("click", function (event) {
+      var file = event.target.closest("a.cs-group-file");
+      if (file && !file.dataset.csFailed) {  // a long group's next file: into the page
+        event.preventDefault();
+        event.stopPropagation();
+        var group = file.closest(".cs-group");
+        load(group, files(group).indexOf(file));
+        return;
+      }
       var chip = event.target.closest(".cs-view .cs-topic[data-topic], .cs-show-topic");
       if (!chip) return;
       event.preventDefault();
       event.stopPropagation();
       chooseTopic(chip.dataset.topic);
     });
+    if (lazy) groups.forEach(function (group) { group.addEventListener("toggle", function () { fill(group); }); });
 
     // From a paper's page: #topic-x shows all the topic's papers, ?type=x and ?year=n the papers of that type
     // or year (a query, not an anchor: the page has no such place); a link to a session opens it.

@@ -3,6 +3,9 @@ with client-side filters; and the downloads (BibTeX, RIS, CSL-JSON) of the whole
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from dataclasses import dataclass
 
 from course.data.bibliography import Bibliography, Topic
@@ -17,6 +20,9 @@ from course.render.papers import paper_hrefs
 ALL = "readings/papers"  # the downloads of the whole list: .bib, .ris, .json
 OTHER = "Other"  # the group of papers without keywords
 OPEN_UP_TO = 3  # a group with more entries than this starts collapsed
+ON_DEMAND_ABOVE = 500  # papers: a longer list is not one page of them all; each group's entries load when it opens
+PART = 100  # entries in each file of a group's list
+LISTS = "readings/lists.json"  # the filters' data for a list that loads on demand
 
 
 NAV_TITLE = "Readings"
@@ -112,6 +118,43 @@ def topic_groups(bib: Bibliography) -> list[Group]:
     return groups
 
 
+@dataclass(frozen=True)
+class Lists:
+    """A long list's groups, each in files of ``PART`` entries (``readings/list-<group>-<n>.html``, beside the
+    page, so that their links work in it and alone), and the filters' data (``LISTS``)."""
+
+    data: str = LISTS
+
+    @staticmethod
+    def parts(group: Group) -> list[tuple[tuple[str, tuple[Listed, ...]], ...]]:
+        """The group's parts in runs of ``PART`` entries: a part that runs on keeps its heading in the next file."""
+        items = [(heading, item) for heading, listed in group.parts for item in listed]
+        runs = [items[i:i + PART] for i in range(0, len(items), PART)]
+        return [tuple((heading, tuple(item for h, item in run if h == heading)) for heading in dict.fromkeys(h for h, _ in run))
+                for run in runs]
+
+    def files(self, group: Group) -> list[tuple[str, str]]:
+        """Each file of the group's list, with its link's words."""
+        count = len(self.parts(group))
+        if count == 1:
+            return [(f"readings/list-{group.id}-1.html", f"Its {group.size} paper{'s' if group.size != 1 else ''}")]
+        return [(f"readings/list-{group.id}-{n}.html", f"{(n - 1) * PART + 1}\u2013{min(n * PART, group.size)}")
+                for n in range(1, count + 1)]
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def lists_data(bib: Bibliography, entries: dict, groups: list[Group]) -> str:
+    """The filters' data for the lists that load on demand: each paper's words (as the page's script reads an
+    entry: its text, and every author), topics, year and type; each group's papers, file by file."""
+    papers = {paper.slug: [" ".join((html.unescape(_TAG.sub("", entries[key])) + " " + paper.author_list()).split()).lower(),
+                           paper.topic_slugs, paper.year, paper.type_label] for key, paper in bib.papers.items()}
+    parts = {group.id: [[bib[item.key].slug for _, items in part for item in items] for part in Lists.parts(group)]
+             for group in groups}
+    return json.dumps({"papers": papers, "groups": parts}, ensure_ascii=False, separators=(",", ":"))
+
+
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     bib = data.bibliography
     topics = bib.topics
@@ -120,15 +163,31 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     macros = environment().get_template("_paper_macros.md.j2").module
     entries = {key: macros.entry(paper, hrefs[key], topic_chips=True) for key, paper in bib.papers.items()}
     with_coins = {key: macros.entry(paper, hrefs[key], topic_chips=True, extra=coins(paper)) for key, paper in bib.papers.items()}
+    sessions, by_topic = session_groups(data), topic_groups(bib)
     years = sorted({int(p.year) for p in bib.papers.values() if p.year.isdigit()})
     types = sorted({(p.type_label, p.type_slug) for p in bib.papers.values()})
+    lists = Lists() if len(bib.papers) > ON_DEMAND_ABOVE else None
     page = render_page(
         "readings.md.j2", urls.READINGS, title="Readings",
         bib=bib, topics=topics, start=start, entries=entries, with_coins=with_coins, hrefs=hrefs, years=years,
-        types=types, sessions=session_groups(data), by_topic=topic_groups(bib),
+        types=types, sessions=sessions, by_topic=by_topic, lists=lists,
         all=ALL, topic_downloads={t.slug: topic_downloads(t.slug) for t in topics},
     )
-    downloads = download_files(ALL, bib, bib.keys())
+    files = [page] + (list_files(lists, sessions + by_topic, bib, entries, with_coins, hrefs) if lists else [])
+    files += download_files(ALL, bib, bib.keys())
     for topic in topics:
-        downloads += download_files(topic_downloads(topic.slug), bib, topic.keys)
-    return [page] + downloads
+        files += download_files(topic_downloads(topic.slug), bib, topic.keys)
+    return files
+
+
+def list_files(lists: Lists, groups: list[Group], bib: Bibliography, entries: dict, with_coins: dict,
+               hrefs: dict) -> list[GeneratedFile]:
+    """Each group's files, with the BibTeX its copy buttons copy, and the filters' data."""
+    macros = environment().get_template("_readings_macros.md.j2").module
+    files = [GeneratedFile(lists.data, lists_data(bib, entries, groups))]
+    for group in groups:
+        for (src, _), parts in zip(lists.files(group), lists.parts(group)):
+            full = [bib[item.key] for _, items in parts for item in items if item.first]
+            body = macros.render_parts(parts, entries, with_coins, group.coins, bib, hrefs) + "\n" + macros.bibtex_store(full)
+            files.append(GeneratedFile(src, body + "\n"))
+    return files
