@@ -125,10 +125,15 @@
     var matching = {};  // a long list's papers that pass the filters (their slugs)
 
     function apply() {
-      var test = filter(), active = test.active, opened = 0;
+      var test = filter(), active = test.active, opened = {};  // groups opened, by view
       if (lazy && active && !data) {
         status.textContent = "Loading the list\u2026";
-        if (!fetching) fetching = fetch(lazy).then(function (r) { return r.json(); }).then(function (d) { data = d; apply(); });
+        if (!fetching) {
+          fetching = fetch(lazy).then(function (r) { return r.json(); }).then(function (d) { data = d; apply(); }, function () {
+            fetching = null;
+            status.textContent = "The filters of so long a list need the site served, not opened as a file.";
+          });
+        }
         return;
       }
       matching = {};
@@ -150,7 +155,9 @@
           count.textContent = active ? shown + " of " + count.dataset.all : count.dataset.all;
         }
         group.hidden = active && shown === 0;
-        group.open = !active ? group.dataset.wasOpen === "1" : shown > 0 && (!lazy || opened++ < OPEN_AT_MOST);
+        var view = group.closest(".cs-view");  // a long list opens a few groups of the view shown, none of the other
+        opened[view.id] = (opened[view.id] || 0) + (active && shown > 0 ? 1 : 0);
+        group.open = !active ? group.dataset.wasOpen === "1" : shown > 0 && (!lazy || !view.hidden && opened[view.id] <= OPEN_AT_MOST);
         if (lazy) fill(group);
       });
       var view = views.filter(function (v) { return !v.hidden; })[0];
