@@ -63,3 +63,17 @@ def test_a_session_page_lists_the_sessions_of_its_run_and_links_the_other_runs(p
     assert f"{own[0].number}. {own[0].title}" not in links  # another run: its name only, a link to its first page
     closed = {a.get_text(" ", strip=True): a["href"] for a in page.select("nav.md-nav--primary .md-nav__item--pruned > a")}
     assert closed[f"Sessions {own[0].number}\u2013{own[3].number}"] == f"../{own[0].id}/"
+
+
+def test_pages_outside_the_navigation_show_their_folders_navigation(built_site):
+    """main.html renders it once per folder: each paper page has the same, with links that work from it."""
+    def primary(path: str):
+        page = BeautifulSoup((built_site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+        return page.select_one("nav.md-nav--primary"), page.select_one("nav.md-tabs")
+
+    first, second = primary("papers/vaswani2017attention"), primary("papers/olsson2022context")
+    assert str(first[0]) == str(second[0]) and str(first[1]) == str(second[1])
+    assert "../../schedule/" in [a["href"] for a in first[0].select("a.md-nav__link")]
+    assert not first[0].select(".md-nav__item--active")  # no page of the navigation is this one
+    session = primary("schedule/introduction")[0]
+    assert session.select(".md-nav__item--active")  # a page of the navigation has its own
