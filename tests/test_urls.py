@@ -41,3 +41,13 @@ def test_every_page_the_generator_writes_is_known_as_generated():
 @pytest.mark.parametrize("src", ["about/benchmarks.md", "about/index.md", "faq.md", "schedule.md", "papers.md"])
 def test_other_pages_are_hand_written(src):
     assert not is_generated(src, Layout.from_mkdocs_yml(ROOT))
+
+
+def test_relative_links_are_what_posixpath_makes_of_them():
+    from course.ground.urls import _relpath
+    import itertools
+    import posixpath
+
+    paths = [".", "papers", "papers/x", "papers/x/y.bib", "papers/xy", "schedule/a/b", "readings/list-a-1.html", "index.html"]
+    for path, start in itertools.product(paths, paths):
+        assert _relpath(path, start) == posixpath.relpath(path, start), (path, start)

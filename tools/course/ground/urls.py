@@ -32,12 +32,24 @@ def relative(from_src: str, to_src: str, anchor: str = "", directory_urls: bool 
     if not base or base == "/":
         link = there or "./"
     else:
-        link = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+        link = _relpath(there or ".", base.rstrip("/") or ".")
         if (not there or there.endswith("/")) and not link.endswith("/"):
             link += "/"
         if link == "./" or link == ".":
             link = "./"
     return link + (f"#{anchor}" if anchor else "")
+
+
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for two paths from the site's root, by their parts (a site has many thousand links)."""
+    if ".." in path or ".." in start:
+        return posixpath.relpath(path, start)
+    to = [part for part in path.split("/") if part not in ("", ".")]
+    base = [part for part in start.split("/") if part not in ("", ".")]
+    common = 0
+    while common < min(len(to), len(base)) and to[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + to[common:]) or "."
 
 
 # The source paths of every page kind, in one place.

@@ -213,6 +213,7 @@ def highwire(paper: Paper, page_url: str | None = None) -> list[tuple[str, str]]
     return tags
 
 
+@lru_cache(maxsize=_ONCE)  # in a paper's entry on the readings page and on each of its authors' pages
 def coins(paper: Paper) -> Markup:
     """An empty ``<span class="Z3988">`` (OpenURL ContextObject in SPAN) that Zotero finds in a list."""
     book = paper.entry_type in ("book", "inbook", "incollection", "inproceedings", "conference", "proceedings")
