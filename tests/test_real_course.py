@@ -61,6 +61,11 @@ def test_the_notebooks_page_lists_every_notebook_with_its_session(tmp_path_facto
     for _, name in shown:
         assert f'href="../{name}.ipynb"' in html or f'href="{name}.ipynb"' in html
     assert ">Grokking modular addition</a>" in html  # the notebook's own title
+    # Each card's line is plain text: no citation syntax left over, and no TeX (a "$" would make the page
+    # fetch KaTeX, 300 kB, for a catalogue), so notebooks whose first sentence has maths give a description.
+    main = html[html.index('<div class="cs-catalogue">'):]
+    assert "[@" not in main and "$" not in main and "\\(" not in main
+    assert "on modular addition first memorises" in main  # grokking's description metadata
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="notebooks/"' in home  # a tab of its own
 

@@ -1,5 +1,6 @@
 # ---
 # jupyter:
+#   description: "A small transformer trained on modular addition first memorises its training examples and only much later generalises; we reproduce this grokking, check that weight decay causes it, and find the few waves its embedding is made of."
 #   jupytext:
 #     text_representation:
 #       extension: .py

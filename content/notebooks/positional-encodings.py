@@ -1,5 +1,6 @@
 # ---
 # jupyter:
+#   description: "Attention alone cannot tell where a token is: sinusoidal, learned and rotary encodings, and whether a model trained on 16 tokens still works on 64."
 #   jupytext:
 #     text_representation:
 #       extension: .py

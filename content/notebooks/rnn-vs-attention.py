@@ -1,5 +1,6 @@
 # ---
 # jupyter:
+#   description: "Recurrent networks must carry the past in one hidden state: we measure how fast their gradient vanishes, train a tanh RNN and an LSTM on a task that needs a memory over a delay, and solve it with one attention layer."
 #   jupytext:
 #     text_representation:
 #       extension: .py

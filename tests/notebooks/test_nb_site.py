@@ -164,3 +164,18 @@ def test_the_cache_must_live_outside_docs_dir(nb_project):
     stage = nb_project.stage(cache_dir="content/.cache")
     with pytest.raises(CourseDataError, match="content/.cache: the notebook cache must be outside docs_dir"):
         stage.on_files(Files([]), config)
+
+
+def _described(source: str, **metadata) -> str:
+    from course.notebooks.publish import notebook_description
+
+    nb = nbformat.v4.new_notebook(metadata=metadata, cells=[nbformat.v4.new_markdown_cell(source)])
+    return notebook_description(SimpleNamespace(nb=nb))
+
+
+def test_the_catalogue_line_is_the_first_sentence_without_citations_or_the_notebooks_description():
+    source = "# Title\n\nWe train a *model* [@vaswani2017attention], as in GPT-2 [@radford2019language, sec. 2]. Then more."
+    assert _described(source) == "We train a model, as in GPT-2."
+    assert _described("# T\n\nAttention [@a; @b] moves information.") == "Attention moves information."
+    assert _described("# T\n\nThe score is $q_i \\cdot k_j$.", description=" Attention  compares contents. ") == \
+        "Attention compares contents."

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 
+from course.ground.citation_syntax import CITATION
 from course.ground.layout import Layout
 from course.notebooks import colab, exercises, slim
 from course.notebooks.cache import NotebookCache, write_if_changed
@@ -122,12 +123,18 @@ _SENTENCE_END = re.compile(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)[.!?](?=\s)
 
 
 def notebook_description(result: NotebookResult) -> str:
-    """The first sentence of the prose under the notebook's title, for the catalogue."""
+    """The catalogue's line for a notebook: its ``description`` metadata (the jupytext header's
+    ``description:``, for a notebook whose first sentence has maths or is not a summary), else the first
+    sentence of the prose under its title. Plain text, without citations (the card links no references)."""
+    given = result.nb.metadata.get("description") if result.nb else None
+    if isinstance(given, str) and given.strip():
+        return " ".join(given.split())
     for cell in result.nb.cells if result.nb else ():
         if cell.cell_type == "markdown":
             paragraphs = [p.strip() for p in re.split(r"\n\s*\n", cell.source) if p.strip() and not p.lstrip().startswith("#")]
             if paragraphs:
-                text = re.sub(r"[*`]", "", " ".join(paragraphs[0].split()))  # the catalogue shows it as plain text
+                text = CITATION.sub("", paragraphs[0])
+                text = re.sub(r"[*`]", "", " ".join(text.split())).replace(" ,", ",").replace(" .", ".")
                 end = _SENTENCE_END.search(text)
                 return text[: end.end()] if end else text
     return ""
