@@ -24,7 +24,6 @@ OVER = {  # measured 2026-12-02, with the sitemap's <lastmod> lines and the temp
     "readings": f"729 kB: {BASE}, the page's HTML 363 kB (every paper in two views)",
     "presentations": f"424 kB: {BASE}, the page's HTML 58 kB",
     "session without a notebook": f"410 kB: {BASE}, the page's HTML 44 kB",
-    "notebooks": f"747 kB: KaTeX 276 kB of JS and 43 kB of fonts for the maths in the catalogue, {BASE}",
     NOTEBOOK_KIND: "1,071 kB (sparse-autoencoders, two notebooks): KaTeX 276 kB of JS and 43 kB of fonts (maths on "
                    "the first screen), the page's HTML 309 kB, its first screen's figures (drawn at 2x)",
 }

@@ -43,7 +43,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 THEME_OVERRIDES = Path(__file__).resolve().parent / "theme"
 ASSET_PREFIX = "assets/course/"
 EXTRA_CSS = ["course.css"]
-EXTRA_JS = ["course.js", "readings.js"]  # course.js fetches assets/course/katex/ itself, on pages with maths
+EXTRA_JS = ["course.js"]  # course.js fetches katex/ on pages with maths and readings.js on the readings page itself
 
 
 class CourseConfig(base.Config):

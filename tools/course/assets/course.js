@@ -1,4 +1,4 @@
-/* Course site behaviour: the next-session marker, maths rendering and copy buttons.
+/* Course site behaviour: the next-session marker, maths rendering, copy buttons, and the readings filters' script.
  * Material for MkDocs swaps pages without reloading (instant navigation), so
  * everything runs on each page through its `document$` observable. */
 (function () {
@@ -132,6 +132,15 @@
     return katexLoading;
   }
 
+  /* The readings filters (readings.js) are fetched only by the page that has them, like KaTeX: every other
+   * page is 12 kB lighter. Loaded late, readings.js runs on the page at once. */
+  var readingsLoading = null;
+
+  function loadReadings(root) {
+    if (readingsLoading || !root.querySelector(".cs-readings-filter")) return;
+    readingsLoading = load("script", { src: assets + "readings.js" });
+  }
+
   function hasMaths(root) {
     return !!root.querySelector(".arithmatex") || /\$|\\\(|\\\[/.test(root.textContent || "");
   }
@@ -239,13 +248,17 @@
     });
   }
 
-  /* Each page (navigation.instant swaps pages without reloading): every behaviour on its content. */
+  /* Each page (navigation.instant swaps pages without reloading, putting in a new content element): every
+   * behaviour on its content, once. */
   function onPage() {
     var root = document.querySelector(".md-content") || document.body;
+    if (root.dataset.csPage) return;
+    root.dataset.csPage = "1";
     markSessions(root);
     markAssignments(root);
     scheduleTools(root);
     renderMaths(root);
+    loadReadings(root);
     copyButtons(root);
     signupFilter(root);
     closeSignups(root);
@@ -257,9 +270,8 @@
     if (hasMaths(event.detail)) typesetWhenLoaded(event.detail);
   });
 
-  if (typeof document$ !== "undefined" && document$.subscribe) {
-    document$.subscribe(onPage);
-  } else {
-    document.addEventListener("DOMContentLoaded", onPage);
-  }
+  // Material announces each page on document$; a page opened from a file may never be announced, so the
+  // page's own load runs it too (onPage does its work once per page).
+  if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(onPage);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage); else onPage();
 })();
