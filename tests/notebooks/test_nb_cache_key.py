@@ -71,6 +71,25 @@ def test_data_file_edit_changes_the_key(nb_project):
     assert describe_change(old, new) == "data/numbers.txt changed"
 
 
+def test_a_module_is_parsed_for_its_hash_once_per_text(nb_project, monkeypatch):
+    """Every notebook that imports a module hashes it, and each rebuild of mkdocs serve keys every notebook again:
+    the syntax tree of a module's text is made once (an edit still moves the key: the test above)."""
+    import ast
+
+    text = f"def double(x):\n    return 2 * x  # {nb_project.root}\n"  # a text no other test has hashed
+    nb_project.write("lab/util.py", text)
+    nb_project.notebook("alpha", BODY)
+    nb_project.notebook("beta", BODY.replace("1 + 1", "2 + 2"))
+    parses = []
+    real = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda source, *a, **k: parses.append(source) or real(source, *a, **k))
+    first = key_of(nb_project, "alpha")[0]
+    for name in ("beta", "alpha", "beta"):
+        key_of(nb_project, name)
+    assert key_of(nb_project, "alpha")[0] == first
+    assert 1 <= parses.count(text) <= 2  # the dependency scan's parse and the hash's, each once
+
+
 def test_imports_of_local_modules_are_followed(nb_project):
     nb_project.write("lab/util.py", "import matplotlib.pyplot as plt\n\ndef double(x):\n    return 2 * x\n")
     nb_project.notebook("alpha", "# %%\nfrom lab import double\n%matplotlib inline\n")

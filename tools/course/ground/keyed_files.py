@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from course.ground.source_files import write_atomic
@@ -33,9 +34,16 @@ def sha_code(path: Path) -> str:
     """The hash of a Python file's code, with comments, docstrings and layout normalised away (its syntax tree):
     a comment or docstring edit in a module re-runs no notebook.  A file that does not parse hashes as bytes."""
     try:
-        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+        return _sha_code(Path(path).read_text(encoding="utf-8"))
     except (SyntaxError, UnicodeDecodeError, ValueError):
         return sha_file(path)
+
+
+@lru_cache(maxsize=512)
+def _sha_code(text: str) -> str:
+    # Memoised on the text: every notebook that imports a module hashes it again, and each rebuild of
+    # ``mkdocs serve`` (one process) hashes them all (a syntax tree of each: most of a warm build's notebook stage).
+    tree = ast.parse(text)
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
