@@ -23,6 +23,7 @@ from course.ground import urls
 from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
 from course.ground.minify import collapse_whitespace
+from course.ground.mkdocs_config import written_site_url
 from course.ground.raw_html import anchor_ids, put_back, set_aside, unsearched
 from course.notebooks import NotebookStage
 from course.notebooks.publish import section_headings
@@ -70,7 +71,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             cache_dir=options.cache_dir,
             execute_notebooks=options.execute_notebooks, notebook_timeout=options.notebook_timeout,
             colab_branch=options.colab_branch, archive_dir=options.archive_dir,
-        ).with_urls(config.site_url, config.repo_url)
+        ).with_urls(_published_url(config), config.repo_url)
         self.data = _load(self.layout)
         for warning in self.data.warnings:  # `--strict` makes them errors
             log.warning(warning.as_warning())
@@ -172,6 +173,14 @@ def _list_sections(toc, anchor: str, sections: list[tuple[str, str]]) -> None:
             item.children.extend(AnchorLink(title, id, item.level + 1) for id, title in sections)
             return
         _list_sections(item.children, anchor, sections)
+
+
+def _published_url(config) -> str | None:
+    """The site's published address.  ``mkdocs serve`` sets ``site_url`` to its own before each build; the pages
+    it serves link to it, but what leaves the site (the decks' PDFs, the syllabus PDF, a notebook's Colab setup)
+    names the published one, as ``make site`` does, so the decks rendered for it stay in the cache."""
+    written = written_site_url(Path(config.config_file_path)) if config.config_file_path else None
+    return written or config.site_url
 
 
 def _load(layout: Layout) -> CourseData:

@@ -63,6 +63,17 @@ def read_mkdocs_yml(path: Path, display: str, root: Path, option_types: dict[str
     return found
 
 
+def written_site_url(path: Path) -> str | None:
+    """``site_url`` as the file writes it, or None where it has none in plain text.  ``mkdocs serve`` gives the
+    build its own address (http://127.0.0.1:8000/) instead; MkDocs has validated the file already."""
+    try:
+        config = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Lenient)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return None
+    value = config.get("site_url") if isinstance(config, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def _options(options: object, node, display: str, types: dict[str, type]) -> tuple[dict, list[Problem]]:
     if options is None:
         return {}, []

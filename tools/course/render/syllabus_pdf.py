@@ -86,7 +86,8 @@ def render_pdf(data: CourseData, site_url: str | None = None) -> bytes:
 
 
 def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
-    return [GeneratedFile(urls.SYLLABUS_PDF, render_pdf(data, ctx.site_url))]
+    # The published address (the layout's), not the one a preview is served at: a PDF leaves the site.
+    return [GeneratedFile(urls.SYLLABUS_PDF, render_pdf(data, data.layout.site_url))]
 
 
 def _paragraphs(text: str | None) -> list[str]:
