@@ -35,6 +35,25 @@ def test_cells_map_to_lines_of_the_py_file(nb_project):
     assert [cell.id for cell in nb.nb.cells] == ["cell-1", "cell-2", "cell-3"]  # stable across reads
 
 
+def test_a_notebook_is_parsed_once_per_text_and_each_read_gets_its_own(nb_project, monkeypatch):
+    """mkdocs serve reads every notebook again on each rebuild: jupytext parses a text once, and a reader that
+    changes its notebook changes no other read's; an edit is read as the new text."""
+    import jupytext
+
+    body = f"# %%\nx = 1  # {nb_project.root}\n"  # a text no other test has read
+    path = nb_project.notebook("alpha", body)
+    parses = []
+    real = jupytext.reads
+    monkeypatch.setattr(jupytext, "reads", lambda text, **k: parses.append(text) or real(text, **k))
+    first = read_notebook(path, nb_project.root)
+    first.nb.cells[0].source = "changed by a reader"
+    again = read_notebook(path, nb_project.root)
+    assert len(parses) == 1
+    assert again.nb.cells[0].source == f"x = 1  # {nb_project.root}" and again.nb.cells[0].id == "cell-1"
+    nb_project.notebook("alpha", body.replace("x = 1", "x = 2"))
+    assert read_notebook(path, nb_project.root).nb.cells[0].source.startswith("x = 2") and len(parses) == 2
+
+
 def test_timeout_option_from_the_header(nb_project):
     header = "# ---\n# jupyter:\n#   course:\n#     timeout: 900\n# ---\n\n"
     path = nb_project.notebook("alpha", "# %%\nx = 1 + 1\n", header=header)

@@ -7,8 +7,10 @@ options (``course:`` in the jupytext header) checked like any other course data.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jupytext
@@ -70,11 +72,9 @@ def read_notebook(path: Path, root: Path | None = None) -> SourceNotebook:
     if text is None:
         raise CourseDataError(problems)
     try:
-        nb = jupytext.reads(text, fmt="py:percent")
+        nb = copy.deepcopy(_parse(text))  # a notebook of its own for each reader, as if parsed for it
     except Exception as error:  # jupytext raises many types for a broken header
         raise CourseDataError([Problem(display, 1, 0, f"cannot read the notebook: {error}")]) from None
-    for index, cell in enumerate(nb.cells, start=1):
-        cell["id"] = f"cell-{index}"  # jupytext draws random ids; stable ones keep the outputs byte-identical
     lines = tuple(text.splitlines())
     return SourceNotebook(
         name=path.stem,
@@ -85,6 +85,16 @@ def read_notebook(path: Path, root: Path | None = None) -> SourceNotebook:
         lines=lines,
         timeout=_read_timeout(nb, lines, display),
     )
+
+
+@lru_cache(maxsize=256)
+def _parse(text: str) -> NotebookNode:
+    # Memoised on the text (never handed out: read_notebook copies it): each rebuild of ``mkdocs serve`` reads
+    # every notebook again, and jupytext's parse is most of the notebook stage of a warm build.
+    nb = jupytext.reads(text, fmt="py:percent")
+    for index, cell in enumerate(nb.cells, start=1):
+        cell["id"] = f"cell-{index}"  # jupytext draws random ids; stable ones keep the outputs byte-identical
+    return nb
 
 
 def _cell_start_lines(lines: tuple[str, ...], n_cells: int) -> tuple[int, ...]:
