@@ -1,12 +1,17 @@
-"""mkdocs serve: data files are watched, a build never writes into docs_dir, and what leaves the site names the
-published address."""
+"""mkdocs serve: data files are watched, a build never writes into docs_dir, what leaves the site names the
+published address, and a saved YAML edit shows in the served pages (the machinery of bench/bench_serve.py)."""
 
 import os
+import shutil
+import sys
 from pathlib import Path
 
+import pytest
 from mkdocs.config import load_config
 
-from conftest import build_site
+from conftest import ROOT, build_site
+
+SECOND_COURSE = Path(__file__).resolve().parent / "fixtures" / "second-course"
 
 
 def snapshot(directory):
@@ -50,3 +55,28 @@ def test_makefile_serves_with_livereload():
     makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
     assert "mkdocs serve --livereload" in makefile  # click >= 8.3 drops live reload without the flag
 
+
+@pytest.mark.slow
+def test_a_saved_session_title_shows_in_the_served_pages(tmp_path):
+    """bench_serve's loop once, on the small second course: mkdocs serve as make serve runs it, a session retitled
+    in schedule.yml, its page and the schedule fetched until they show it (a generous bound: the machinery is
+    tested here, not the machine), one rebuild for the save, and the server's processes gone afterwards."""
+    sys.path.insert(0, str(ROOT))
+    from bench.bench_serve import first_session, save_and_wait, serving
+
+    project = tmp_path / "course"
+    shutil.copytree(SECOND_COURSE, project)
+    schedule = project / "readings" / "schedule.yml"
+    session = first_session(schedule)
+    assert session == "vectors-and-norms"
+    pages = [f"schedule/{session}/", "schedule/"]
+    with serving(project, pages[0], timeout=120) as server:
+        assert server.builds() and server.building() == 1
+        seconds = save_and_wait(server, schedule, session, "Norms, retitled while serving", pages, timeout=10)
+        assert 0 < seconds < 10
+        assert "title: \"Norms, retitled while serving\"" in schedule.read_text(encoding="utf-8")
+        assert server.building() == 2 and len(server.builds()) == 2
+        process = server.process
+    assert process.poll() is not None
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # the whole process group is gone
