@@ -33,6 +33,7 @@ from course.render.env import SiteContext
 from course.render.nav import build_nav
 from course.render.registry import generate
 from course.slides.stage import DeckStage
+from course.theme_css import cut_main_css, is_main_css
 
 log = get_plugin_logger(__name__)
 
@@ -79,6 +80,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self._embedded: dict[tuple[str, str], str] = {}  # (page url, notebook) -> its HTML, until on_post_page
         self._generated: set[str] = set()  # the pages the generator made (src_uri)
         self._aside: dict[str, list] = {}  # src_uri -> the HTML blocks set aside, until on_page_content or on_post_page
+        self._main_css: tuple[Path, Path] | None = None  # the theme's stylesheet: its file, its copy in the site
         for path in self.layout.watched():
             if path.exists() and str(path) not in config.watch:
                 config.watch.append(str(path))
@@ -111,6 +113,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file() and path.name not in ("LICENSE", "VERSION"):
                 files.append(File.generated(config, ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), abs_src_path=str(path)))
+        # The theme's stylesheet, cut in on_post_build from the theme's file (not the site's copy: see theme_css).
+        self._main_css = next(((Path(f.abs_src_path), Path(f.abs_dest_path)) for f in files
+                               if is_main_css(f.src_uri) and f.abs_src_path), None)
         return files
 
     def on_nav(self, nav, config, files):
@@ -163,6 +168,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_post_page(self, output: str, page, config) -> str:
         output = put_back(output, self._aside.pop(page.file.src_uri, []))
         return collapse_whitespace(_STAND_IN.sub(lambda m: self._embedded.pop((page.url, m[1])), output))
+
+    def on_post_build(self, config) -> None:
+        if self._main_css is None:  # another theme, or a Material without the file
+            return
+        source, dest = self._main_css
+        cut = cut_main_css(source, dest, Path(config.site_dir), self.layout.cache / "css")
+        log.debug(f"{dest.name}: {cut.before / 1e3:.0f} kB -> {cut.after / 1e3:.0f} kB" + (" (cached)" if cut.cached else ""))
 
 
 def _list_sections(toc, anchor: str, sections: list[tuple[str, str]]) -> None:

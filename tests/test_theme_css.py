@@ -1,0 +1,64 @@
+"""The built site ships Material's main stylesheet cut to the rules its pages and scripts can use, under
+the theme's own file name; a rebuild cuts it again from the theme's file, from the cache when nothing
+that makes it has changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import material
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from conftest import build_site, edit
+from course.theme_css import cut_main_css, is_main_css
+
+STYLESHEETS = Path(material.__file__).resolve().parent / "templates" / "assets" / "stylesheets"
+MAIN = next(p for p in STYLESHEETS.glob("main.*.min.css") if is_main_css(f"assets/stylesheets/{p.name}"))
+
+
+def site_css(site: Path) -> str:
+    return (site / "assets" / "stylesheets" / MAIN.name).read_text(encoding="utf-8")
+
+
+def test_the_site_ships_materials_stylesheet_cut_to_what_it_uses(built_site):
+    css = site_css(built_site)
+    assert len(css) < 0.75 * len(MAIN.read_text(encoding="utf-8"))
+    assert f'href="assets/stylesheets/{MAIN.name}"' in (built_site / "index.html").read_text(encoding="utf-8")
+    for used in (".md-header{", ".md-typeset table:not([class])", ".md-nav__link", ".md-typeset div.arithmatex"):
+        assert used in css, f"{used} is used by the pages"
+    # classes only Material's scripts add: the search results, the copy button, the repository's facts
+    for scripted in (".md-search-result__item", ".md-code__button", ".md-source__fact--stars"):
+        assert scripted in css, f"{scripted} is added at run time"
+    for unused in (".md-banner", ".md-consent", ".md-typeset .admonition", ".md-post"):
+        assert unused not in css, f"no page of the default course has {unused}"
+
+
+def test_a_rebuild_brings_back_the_rules_for_a_class_a_page_starts_using(project):
+    site = build_site(project)
+    assert ".md-typeset .admonition" not in site_css(site)
+    edit(project / "content" / "about" / "benchmarks.md", "\n", "\n\n!!! note\n    A note.\n\n")
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:  # as `mkdocs serve --dirty` rebuilds: only the edited page is written again
+        build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=False), dirty=True)  # dirty warns
+    finally:
+        os.chdir(cwd)
+    assert ".md-typeset .admonition" in site_css(site)
+
+
+def test_the_cut_is_made_from_the_themes_file_and_cached(tmp_path):
+    source, site, cache = tmp_path / "main.css", tmp_path / "site", tmp_path / "cache"
+    source.write_text(".md-used{top:0}.md-unused{top:1px}", encoding="utf-8")
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text('<p class="md-used">x</p>', encoding="utf-8")
+    dest = site / "assets" / "main.css"
+    dest.write_text(".md-used{left:0}", encoding="utf-8")  # a cut of an older stylesheet, left by a dirty build
+    first = cut_main_css(source, dest, site, cache)
+    assert dest.read_text(encoding="utf-8") == ".md-used{top:0}" and not first.cached
+    assert cut_main_css(source, dest, site, cache).cached and len(list(cache.glob("*.css"))) == 1
+    (site / "assets" / "app.js").write_text('el.classList.add("md-unused")', encoding="utf-8")
+    again = cut_main_css(source, dest, site, cache)
+    assert not again.cached and dest.read_text(encoding="utf-8") == source.read_text(encoding="utf-8")
+    assert len(list(cache.glob("*.css"))) == 1  # only the newest cut is kept

@@ -1,0 +1,70 @@
+"""Material's main stylesheet in a built site, cut to the rules the site can use (issue 16: every
+first visit fetches it, about 138 kB, for a site that uses a fraction of its rules).
+
+Run after the build, when every page is written: the names that can occur are read from the site as
+it is on disk (``css_tokens``), so a dirty build or a ``mkdocs serve`` rebuild, which writes only some
+pages, still sees all of them.  The stylesheet is always cut from the theme's own file, never from the
+copy in the site, which a dirty build may have left cut already.  The cut CSS is cached by what makes
+it (the stylesheet, the names, the cutting code): a rebuild that changes no class reads it back.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.ground import css_purge, css_tokens
+from course.ground.keyed_files import atomic_write, key_of, sha_code, sha_text, write_if_changed
+
+# Material's file name carries a hash of its content: main.57a0d79d.min.css.
+MAIN_CSS = re.compile(r"assets/stylesheets/main\.[0-9a-f]+\.min\.css")
+_CODE = (Path(css_purge.__file__), Path(css_tokens.__file__))
+
+
+@dataclass(frozen=True)
+class Cut:
+    before: int  # bytes
+    after: int
+    cached: bool
+
+
+def is_main_css(src_uri: str) -> bool:
+    return MAIN_CSS.fullmatch(src_uri) is not None
+
+
+def cut_main_css(source: Path, dest: Path, site_dir: Path, cache_dir: Path) -> Cut:
+    """Write ``source`` (the theme's stylesheet) to ``dest`` without the rules that nothing in ``site_dir`` can match."""
+    css = source.read_text(encoding="utf-8")
+    tokens = css_tokens.site_tokens(*_site_texts(site_dir))
+    key = key_of({"css": sha_text(css), "tokens": tokens.digest(), "code": [sha_code(path) for path in _CODE]})
+    cached = cache_dir / f"{key}.css"
+    try:
+        cut, hit = cached.read_text(encoding="utf-8"), True
+    except OSError:  # not there yet (or removed by a build of another site sharing the cache)
+        cut, hit = css_purge.purge(css, tokens), False
+        _store(cache_dir, cached, cut)
+    write_if_changed(dest, cut)
+    return Cut(len(css.encode("utf-8")), len(cut.encode("utf-8")), hit)
+
+
+def _site_texts(site_dir: Path) -> tuple[list[str], list[str]]:
+    """The text of every HTML page and every script in ``site_dir`` (one walk: the site has thousands of files)."""
+    pages, scripts = [], []
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            if name.endswith((".html", ".js")):
+                text = (Path(folder) / name).read_text(encoding="utf-8", errors="replace")
+                (pages if name.endswith(".html") else scripts).append(text)
+    return pages, scripts
+
+
+def _store(cache_dir: Path, path: Path, css: str) -> None:
+    """Keep the newest cut only: each edit that changes the site's classes makes another (about 90 kB)."""
+    try:
+        for old in cache_dir.glob("*.css"):
+            old.unlink(missing_ok=True)
+        atomic_write(path, css)
+    except OSError:
+        pass  # a cache that cannot be written costs the next build the cut again, nothing more
