@@ -49,15 +49,16 @@ def test_each_view_lists_every_paper_once_across_its_files_with_their_bibtex(lon
     site, data = long_list
     bib = data.bibliography
     for view in ("by-session", "by-topic"):
-        full, stored = [], []
+        full, copies = [], []
         for link in page(site).find(id=view).select("a.cs-group-file"):
             part = BeautifulSoup((site / "readings" / link["href"]).read_text(encoding="utf-8"), "html.parser")
             assert len(part.select(".cs-entry")) <= 5
             full += [li["data-key"] for li in part.select(".cs-entry:not(.cs-entry--ref)")]
-            stored += [pre["id"] for pre in part.select(".cs-bibtex-store pre")]
+            copies += [button["data-copy-url"] for button in part.select("button.cs-copy")]  # each paper's own .bib
             assert all(a["href"].startswith(("../papers/", "#", "https://", "http://")) for a in part.select("a[href]"))
         assert sorted(full) == sorted(p.slug for p in bib.papers.values())
-        assert sorted(stored) == sorted(f"bibtex-{slug}" for slug in full)
+        assert sorted(copies) == sorted(f"../papers/{slug}/{slug}.bib" for slug in full)
+        assert all((site / "readings" / url).is_file() for url in copies)
 
 
 def test_the_filters_data_has_each_papers_words_and_each_groups_papers_file_by_file(long_list):

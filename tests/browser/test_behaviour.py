@@ -150,14 +150,29 @@ document.execCommand = (command, ...rest) => {
 """
 
 
+def test_copy_button_of_a_reading_list_copies_the_papers_own_bibtex_file(watched, context, base_url):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    page = watched.page
+    watched.goto("readings/#by-topic")
+    button = page.locator("#by-topic button.cs-copy[data-copy-url]:visible").first  # in an entry readings.js copied
+    assert page.evaluate("typeof ClipboardItem") == "function"  # the write that waits for the fetch (Safari's way)
+    url = button.get_attribute("data-copy-url")
+    assert url.endswith(".bib")
+    bibtex = page.evaluate("url => fetch(url).then(r => r.text())", url)
+    button.click()
+    page.wait_for_function("b => b.textContent === 'Copied'", arg=button.element_handle())
+    assert page.evaluate("navigator.clipboard.readText()") == bibtex and bibtex.startswith("@")
+
+
 def test_copy_buttons_in_reading_lists_fall_back_without_the_clipboard_api(watched, context):
     context.add_init_script(NO_CLIPBOARD_API)
     page = watched.page
     watched.goto("readings/")
-    button = page.locator("button.cs-copy[data-copy-target]").first
+    button = page.locator("button.cs-copy[data-copy-url]").first
     assert button.is_visible(), "the Copy BibTeX button of a reading list is hidden"
-    entry = page.evaluate("id => document.getElementById(id).textContent", button.get_attribute("data-copy-target"))
+    entry = page.evaluate("url => fetch(url).then(r => r.text())", button.get_attribute("data-copy-url"))
     button.click()
+    page.wait_for_function("window.__copied.length > 0")
     assert page.evaluate("window.__copied") == [["copy", entry]]
     assert entry.startswith("@") and button.inner_text() == "Copied"
 

@@ -133,6 +133,12 @@ def test_filters_work_from_a_file_without_a_server(browser, real_site, bib):
         page.goto((real_site / "readings" / "index.html").as_uri())
         page.select_option("select[name=topic]", "grokking")
         assert shown(page) == {bib[k].slug for k in next(t for t in bib.topics if t.slug == "grokking").keys}
+        # No fetch from a file: a copy button opens the paper's .bib instead.
+        button = page.locator(".cs-view:not([hidden]) button.cs-copy:visible").first
+        url = button.get_attribute("data-copy-url")
+        button.click()
+        page.wait_for_url((real_site / "readings" / url).resolve().as_uri())
+        assert page.locator("body").inner_text().startswith("@")
     finally:
         context.close()
 

@@ -182,36 +182,66 @@
     });
   }
 
-  // Copy buttons (Copy BibTeX on paper pages and in reading lists) copy the text of the element their
-  // data-copy-target names. Pages ship them hidden, as they work only with JavaScript: shown here.
+  // Copy buttons (Copy BibTeX on paper pages and in lists of papers): a paper's page copies the text of the
+  // element its data-copy-target names, a list the paper's own .bib download (data-copy-url), fetched on the
+  // click; where that fails (a page opened as a file), the button opens the file instead. Pages ship them
+  // hidden, as they work only with JavaScript: shown here. One listener serves them all, also the buttons a
+  // page copies or loads later.
   function copyButtons(root) {
-    root.querySelectorAll("[data-copy-target]").forEach(function (button) {
-      if (button.dataset.csBound) return;
-      button.dataset.csBound = "1";
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        var target = document.getElementById(button.getAttribute("data-copy-target"));
-        if (!target) return;
-        var done = function () {
-          var old = button.textContent;
-          button.textContent = "Copied";
-          button.classList.add("cs-copied");
-          setTimeout(function () { button.textContent = old; button.classList.remove("cs-copied"); }, 1500);
-        };
-        if (navigator.clipboard && window.isSecureContext) {
-          navigator.clipboard.writeText(target.textContent).then(done, done);
-        } else {
-          var area = document.createElement("textarea");
-          area.value = target.textContent;
-          document.body.appendChild(area);
-          area.select();
-          try { document.execCommand("copy"); } catch (e) { /* ignore */ }
-          document.body.removeChild(area);
-          done();
-        }
-      });
-    });
+    root.querySelectorAll("[data-copy-target], [data-copy-url]").forEach(function (button) { button.hidden = false; });
   }
+
+  function copied(button) {
+    if (button.classList.contains("cs-copied")) return;
+    var old = button.textContent;
+    button.textContent = "Copied";
+    button.classList.add("cs-copied");
+    setTimeout(function () { button.textContent = old; button.classList.remove("cs-copied"); }, 1500);
+  }
+
+  // Without the clipboard API (an insecure origin, an older browser): a selected textarea and execCommand.
+  function writeText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    var area = document.createElement("textarea");
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* ignore */ }
+    document.body.removeChild(area);
+    return Promise.resolve();
+  }
+
+  function copy(button) {
+    var done = function () { copied(button); };
+    var url = button.getAttribute("data-copy-url");
+    if (!url) {
+      var target = document.getElementById(button.getAttribute("data-copy-target"));
+      if (target) writeText(target.textContent).then(done, done);
+      return;
+    }
+    var unreachable = false;
+    var text = fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(response.statusText);
+      return response.text();
+    }).catch(function (error) { unreachable = true; throw error; });
+    var written = null;
+    if (typeof ClipboardItem !== "undefined" && navigator.clipboard && navigator.clipboard.write && window.isSecureContext) {
+      try {  // Safari lets a click write to the clipboard only at once: the write starts now, with the text to come
+        written = navigator.clipboard.write([new ClipboardItem({
+          "text/plain": text.then(function (t) { return new Blob([t], { type: "text/plain" }); })
+        })]);
+      } catch (e) { /* a ClipboardItem that takes no promise */ }
+    }
+    var once = function () {  // the text once fetched, or the file itself where it cannot be fetched
+      text.then(writeText).then(done, function () { if (unreachable) location.assign(url); });
+    };
+    if (written) written.then(done, once); else once();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy-target], button[data-copy-url]");
+    if (button) copy(button);
+  });
 
   /* Sign-ups: filter the papers by topic, and close the sign-up buttons once every slot with places has begun. */
 

@@ -87,9 +87,6 @@
       }).then(function (html) {
         var loaded = document.createElement("div");
         loaded.innerHTML = html;
-        loaded.querySelectorAll("pre[id]").forEach(function (pre) {  // one copy of each BibTeX entry in the page
-          if (document.getElementById(pre.id)) pre.remove();
-        });
         while (loaded.firstChild) part.appendChild(loaded.firstChild);
         link.hidden = true;
         link.parentNode.hidden = files(group).every(function (a) { return a.hidden; });

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import combinations
 
 from markupsafe import Markup
@@ -90,23 +91,32 @@ def _describe(link: Backlink) -> str:
     return f"{'Presented' if link.presented else 'To be presented'} by {link.via} on {when}"  # a presentation
 
 
-def paper_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
-    """``{key: u(urls.paper_page(key))}`` for links on ``page_src`` (and on any page in the same folder).
-
-    Such links differ only in the slug, so one call to ``urls.relative`` serves them all.
-    """
+def _by_slug(page_src: str, target: Callable[[str], str]) -> Callable[[str], str]:
+    """``slug -> u(target(slug))`` from ``page_src``: such links differ only in the slug, so one call to
+    ``urls.relative`` serves them all."""
     probe = "x0probe0x"
-    head, _, tail = urls.relative(page_src, urls.paper_page(probe)).partition(probe)
-    return {key: head + paper.slug + tail for key, paper in bib.papers.items()}
+    link = urls.relative(page_src, target(probe))
+    return lambda slug: link.replace(probe, slug)
+
+
+def paper_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
+    """``{key: u(urls.paper_page(key))}`` for links on ``page_src`` (and on any page in the same folder)."""
+    link = _by_slug(page_src, urls.paper_page)
+    return {key: link(paper.slug) for key, paper in bib.papers.items()}
+
+
+def bibtex_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
+    """``{key: link}`` from ``page_src`` (or a page in its folder) to the paper's own .bib download."""
+    link = _by_slug(page_src, lambda slug: f"{urls.paper_downloads(slug)}.bib")
+    return {key: link(paper.slug) for key, paper in bib.papers.items()}
 
 
 def author_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
     """``{author slug: link}`` from ``page_src`` (or a page in its folder): to the author's page, or for an
     author without one, to their line in the authors index (it links their paper)."""
-    probe = "x0probe0x"
-    head, _, tail = urls.relative(page_src, urls.author_page(probe)).partition(probe)
+    page = _by_slug(page_src, urls.author_page)
     index = urls.relative(page_src, urls.AUTHORS)
-    return {a.slug: head + a.slug + tail if a.has_page else f"{index}#author-{a.slug}" for a in bib.authors.values()}
+    return {a.slug: page(a.slug) if a.has_page else f"{index}#author-{a.slug}" for a in bib.authors.values()}
 
 
 _HEADING = re.compile(r"^(#{1,6})(?=\s)", re.M)

@@ -15,7 +15,7 @@ from course.ground.layout import Layout
 from course.ground.words import day
 from course.render.env import GeneratedFile, SiteContext, environment, render_page
 from course.render.exports import coins, download_files
-from course.render.papers import paper_hrefs
+from course.render.papers import bibtex_hrefs, paper_hrefs
 
 ALL = "readings/papers"  # the downloads of the whole list: .bib, .ris, .json
 OTHER = "Other"  # the group of papers without keywords
@@ -159,10 +159,11 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     bib = data.bibliography
     topics = bib.topics
     start = [(bib[item.key], item.comment or "") for item in data.course.materials.items if item.key in bib]
-    hrefs = paper_hrefs(bib, urls.READINGS)
+    hrefs, bibtex = paper_hrefs(bib, urls.READINGS), bibtex_hrefs(bib, urls.READINGS)
     macros = environment().get_template("_paper_macros.md.j2").module
-    entries = {key: macros.entry(paper, hrefs[key], topic_chips=True) for key, paper in bib.papers.items()}
-    with_coins = {key: macros.entry(paper, hrefs[key], topic_chips=True, extra=coins(paper)) for key, paper in bib.papers.items()}
+    entries = {key: macros.entry(paper, hrefs[key], bibtex[key], topic_chips=True) for key, paper in bib.papers.items()}
+    with_coins = {key: macros.entry(paper, hrefs[key], bibtex[key], topic_chips=True, extra=coins(paper))
+                  for key, paper in bib.papers.items()}
     sessions, by_topic = session_groups(data), topic_groups(bib)
     years = sorted({int(p.year) for p in bib.papers.values() if p.year.isdigit()})
     types = sorted({(p.type_label, p.type_slug) for p in bib.papers.values()})
@@ -182,12 +183,10 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
 
 def list_files(lists: Lists, groups: list[Group], bib: Bibliography, entries: dict, with_coins: dict,
                hrefs: dict) -> list[GeneratedFile]:
-    """Each group's files, with the BibTeX its copy buttons copy, and the filters' data."""
+    """Each group's files, and the filters' data."""
     macros = environment().get_template("_readings_macros.md.j2").module
     files = [GeneratedFile(lists.data, lists_data(bib, entries, groups))]
     for group in groups:
         for (src, _), parts in zip(lists.files(group), lists.parts(group)):
-            full = [bib[item.key] for _, items in parts for item in items if item.first]
-            body = macros.render_parts(parts, entries, with_coins, group.coins, bib, hrefs) + "\n" + macros.bibtex_store(full)
-            files.append(GeneratedFile(src, body + "\n"))
+            files.append(GeneratedFile(src, macros.render_parts(parts, entries, with_coins, group.coins, bib, hrefs) + "\n"))
     return files
