@@ -154,6 +154,7 @@ def test_list_entries_carry_coins_once_per_paper(built_site, data):
     readings = BeautifulSoup((built_site / "readings/index.html").read_text(encoding="utf-8"), "html.parser")
     spans = readings.select(".cs-entry span.Z3988")
     assert len(spans) == len(data.bibliography.papers)  # in one view only: Zotero offers each paper once
+    assert len(readings.select("#by-session .cs-entry:not(.cs-entry--ref) > span.Z3988")) == len(spans)  # the full entries
     kev = {}
     for span in spans:
         fields = parse_qsl(span["title"])

@@ -49,16 +49,18 @@ def test_each_view_lists_every_paper_once_across_its_files_with_their_bibtex(lon
     site, data = long_list
     bib = data.bibliography
     for view in ("by-session", "by-topic"):
-        full, copies = [], []
+        full, copies, coins = [], [], 0
         for link in page(site).find(id=view).select("a.cs-group-file"):
             part = BeautifulSoup((site / "readings" / link["href"]).read_text(encoding="utf-8"), "html.parser")
             assert len(part.select(".cs-entry")) <= 5
             full += [li["data-key"] for li in part.select(".cs-entry:not(.cs-entry--ref)")]
             copies += [button["data-copy-url"] for button in part.select("button.cs-copy")]  # each paper's own .bib
+            coins += len(part.select(".Z3988"))
             assert all(a["href"].startswith(("../papers/", "#", "https://", "http://")) for a in part.select("a[href]"))
         assert sorted(full) == sorted(p.slug for p in bib.papers.values())
         assert sorted(copies) == sorted(f"../papers/{slug}/{slug}.bib" for slug in full)
         assert all((site / "readings" / url).is_file() for url in copies)
+        assert coins == (len(full) if view == "by-session" else 0)  # Zotero finds each paper once
 
 
 def test_the_filters_data_has_each_papers_words_and_each_groups_papers_file_by_file(long_list):

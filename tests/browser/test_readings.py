@@ -126,6 +126,42 @@ def test_text_filter_finds_authors_beyond_the_third_and_titles(watched, bib):
     assert page.locator(".cs-view:not([hidden]) details.cs-group:visible").count() == 0  # empty groups go
 
 
+def test_by_topic_the_entries_are_copies_of_the_by_session_views_with_one_coins_per_paper(watched, bib):
+    page = watched.page
+    watched.goto("readings/#by-topic")
+    view = page.locator("#by-topic")
+    assert view.locator(".cs-entry--ref").count() == 0  # every line replaced by the paper's entry
+    keys = view.locator(".cs-entry").evaluate_all("els => els.map(e => e.dataset.key)")
+    assert sorted(keys) == sorted(p.slug for p in bib.papers.values())
+    entry = view.locator('.cs-entry[data-key="vaswani2017attention"]')
+    entry.evaluate("e => { e.closest('details').open = true; }")
+    assert entry.locator(".cs-topic").all_inner_texts() == ["Attention", "Transformers", "Architectures"]
+    assert entry.locator(".cs-entry-authors").inner_text() == "Ashish Vaswani, Noam Shazeer, Niki Parmar, et al."
+    assert view.locator(".Z3988").count() == 0
+    assert page.locator("#by-session .Z3988").count() == len(bib.papers)  # Zotero finds each paper once
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids))
+    entry.locator(".cs-topic", has_text="Transformers").click()  # the chips of a copy filter too
+    assert shown(page) == {bib[k].slug for k in next(t for t in bib.topics if t.slug == "transformers").keys}
+
+
+def test_without_javascript_each_topic_lists_its_papers_as_links(browser, base_url, bib):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "readings/")
+        assert page.locator("#by-topic").is_visible() and page.locator("#by-session").is_visible()
+        lines = page.locator("#by-topic .cs-entry--ref").evaluate_all(
+            "els => els.map(e => [e.closest('.cs-group').id, e.dataset.key, e.querySelector('a.cs-entry-title').href])")
+        assert sorted(key for _, key, _ in lines) == sorted(p.slug for p in bib.papers.values())
+        assert all(href == f"{base_url}papers/{key}/" for _, key, href in lines)
+        olsson = next(group for group, key, _ in lines if key == "olsson2022context")
+        assert olsson == "topic-induction-heads"  # under its most specific topic
+        assert page.locator("#by-session .cs-entry:not(.cs-entry--ref)").count() == len(bib.papers)
+    finally:
+        context.close()
+
+
 def test_filters_work_from_a_file_without_a_server(browser, real_site, bib):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:

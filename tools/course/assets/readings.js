@@ -1,6 +1,7 @@
 /* The readings page: two views (by session, by topic) and filters by text, topic, type and years, all in
- * the page (no server).  Without JavaScript both views are shown, one after the other, with their long
- * groups collapsed; the filters stay hidden, since they would do nothing.
+ * the page (no server).  The by-topic view's entries are copies of the by-session view's (the page has
+ * each once).  Without JavaScript both views are shown, one after the other, with their long groups
+ * collapsed, the by-topic view as links to the papers; the filters stay hidden, since they would do nothing.
  *
  * A long list (thousands of papers) is not one page of them all: each group links the files of its entries
  * (readings/list-*.html, a hundred entries each), which are loaded into the group when it opens, and the
@@ -24,8 +25,28 @@
     var lazy = form.dataset.lists;  // the long list's data file, or undefined
     var data = null, fetching = null;  // its data, once loaded (and the request for it)
     var total = {};  // the papers listed (their slugs)
+    copyEntries(root);
     read(root);
     groups.forEach(function (group) { group.dataset.wasOpen = group.open ? "1" : ""; });
+
+    // The page has each paper's full entry once, in the by-session view; the by-topic view lists each paper as
+    // a line that points there, which a copy of the entry replaces: without its COinS (Zotero finds each paper
+    // once) and without ids. (A long list's files have the full entries of both views.)
+    function copyEntries(container) {
+      var full = {};
+      container.querySelectorAll("#by-session .cs-entry:not(.cs-entry--ref)").forEach(function (entry) {
+        full[entry.dataset.key] = entry;
+      });
+      container.querySelectorAll("#by-topic .cs-entry--ref").forEach(function (line) {
+        var entry = full[line.dataset.key];
+        if (!entry) return;
+        var copy = entry.cloneNode(true);
+        copy.querySelectorAll(".Z3988").forEach(function (coins) { coins.remove(); });
+        copy.removeAttribute("id");
+        copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+        line.replaceWith(copy);
+      });
+    }
 
     function read(container) {
       container.querySelectorAll(".cs-view .cs-entry").forEach(function (entry) {

@@ -1,12 +1,17 @@
 """The readings page: every paper once per view, by session (what to read for each class) and by topic,
-with client-side filters; and the downloads (BibTeX, RIS, CSL-JSON) of the whole list and of each topic."""
+with client-side filters; and the downloads (BibTeX, RIS, CSL-JSON) of the whole list and of each topic.
+
+The page carries each paper's full entry once, in the by-session view (with its COinS, so that Zotero finds
+each paper once); the by-topic view lists each paper as a line that points there, which the page's script
+replaces with a copy of the entry. A long list's groups load on demand: there each view's files have the
+full entries."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from course.data.bibliography import Bibliography, Topic
 from course.data.load import CourseData
@@ -42,7 +47,8 @@ def topic_downloads(slug: str) -> str:
 
 @dataclass(frozen=True)
 class Listed:
-    """A paper in a group: its full entry where the view lists it first, else a pointer to that place."""
+    """A paper in a group: its full entry where the view lists it first, else a pointer to that place (where
+    and anchor: for a full entry, the place itself)."""
 
     key: str
     first: bool
@@ -70,7 +76,8 @@ class Group:
 
 def session_groups(data: CourseData) -> list[Group]:
     """One group per session with readings, in course order (required, then further reading), and the papers
-    no session assigns; a paper assigned again points back to the session that lists it."""
+    no session assigns; a paper assigned again points back to the session that lists it. The full entries
+    carry the COinS."""
     first: dict[str, tuple[str, str]] = {}  # key -> (where, anchor)
     groups = []
     for session in data.sessions:
@@ -83,23 +90,31 @@ def session_groups(data: CourseData) -> list[Group]:
                     items.append(Listed(key, False, *first[key]))
                 else:
                     first[key] = (f"session {session.number}", anchor)
-                    items.append(Listed(key, True))
+                    items.append(Listed(key, True, *first[key]))
             if items:
                 parts.append((heading, tuple(items)))
         if parts:
             when = day(session.date) + (" (cancelled)" if session.cancelled else "")
-            groups.append(Group(anchor, f"{session.number}. {session.entry.title}", tuple(parts), when))
+            groups.append(Group(anchor, f"{session.number}. {session.entry.title}", tuple(parts), when, coins=True))
     bib = data.bibliography
     rest = sorted((key for key in bib.papers if key not in first), key=bib.newest_first)
     if rest:
-        groups.append(Group("session--none", "Not assigned to a session", (("", tuple(Listed(k, True) for k in rest)),),
-                            "Syllabus materials, talk and podcast recommendations, project starting points"))
+        listed = tuple(Listed(k, True, "the papers not assigned to a session", "session--none") for k in rest)
+        groups.append(Group("session--none", "Not assigned to a session", (("", listed),),
+                            "Syllabus materials, talk and podcast recommendations, project starting points", coins=True))
     return groups
 
 
-def topic_groups(bib: Bibliography) -> list[Group]:
+def full_entries(groups: list[Group]) -> dict[str, Listed]:
+    """Each paper's full entry in a view (its groups): the place that a line elsewhere points to."""
+    return {item.key: replace(item, first=False) for group in groups for _, items in group.parts for item in items
+            if item.first}
+
+
+def topic_groups(bib: Bibliography, full: dict[str, Listed] | None = None) -> list[Group]:
     """One group per topic, in the vocabulary's order; each paper is listed under its most specific topic
-    (the one with the fewest papers), so that it appears once, with its other topics as chips."""
+    (the one with the fewest papers), so that it appears once, with its other topics as chips: as its full
+    entry, or given ``full`` (each paper's place in the other view) as a line that points there."""
     size = {t.slug: len(t.keys) for t in bib.topics}
     order = {t.slug: i for i, t in enumerate(bib.topics)}
     home: dict[str, list[str]] = {t.slug: [] for t in bib.topics}
@@ -110,11 +125,10 @@ def topic_groups(bib: Bibliography) -> list[Group]:
             home[min(topics, key=lambda s: (size[s], order[s]))].append(key)
         else:
             untagged.append(key)
-    groups = [Group(f"topic-{t.slug}", t.label, (("", tuple(Listed(k, True) for k in home[t.slug])),), t.description, t, True)
-              for t in bib.topics]
+    listed = (lambda keys: tuple(full[k] for k in keys)) if full else (lambda keys: tuple(Listed(k, True) for k in keys))
+    groups = [Group(f"topic-{t.slug}", t.label, (("", listed(home[t.slug])),), t.description, t) for t in bib.topics]
     if untagged:
-        groups.append(Group("topic--none", OTHER, (("", tuple(Listed(k, True) for k in untagged)),), "Papers without keywords",
-                            coins=True))
+        groups.append(Group("topic--none", OTHER, (("", listed(untagged)),), "Papers without keywords"))
     return groups
 
 
@@ -164,10 +178,11 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     entries = {key: macros.entry(paper, hrefs[key], bibtex[key], topic_chips=True) for key, paper in bib.papers.items()}
     with_coins = {key: macros.entry(paper, hrefs[key], bibtex[key], topic_chips=True, extra=coins(paper))
                   for key, paper in bib.papers.items()}
-    sessions, by_topic = session_groups(data), topic_groups(bib)
+    lists = Lists() if len(bib.papers) > ON_DEMAND_ABOVE else None
+    sessions = session_groups(data)  # a long list's views are files of their own: each has the full entries
+    by_topic = topic_groups(bib, None if lists else full_entries(sessions))
     years = sorted({int(p.year) for p in bib.papers.values() if p.year.isdigit()})
     types = sorted({(p.type_label, p.type_slug) for p in bib.papers.values()})
-    lists = Lists() if len(bib.papers) > ON_DEMAND_ABOVE else None
     page = render_page(
         "readings.md.j2", urls.READINGS, title="Readings",
         bib=bib, topics=topics, start=start, entries=entries, with_coins=with_coins, hrefs=hrefs, years=years,
