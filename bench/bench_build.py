@@ -89,8 +89,30 @@ def plain_project(project: Path, dest: Path) -> Path:
     config = config.replace("theme:\n", f"theme:\n  custom_dir: {THEME_OVERRIDES}\n", 1)
     config += "extra_css: [" + ", ".join(ASSET_PREFIX + c for c in EXTRA_CSS) + "]\n"
     config += "extra_javascript: [" + ", ".join(ASSET_PREFIX + j for j in EXTRA_JS) + "]\n"
+    config += "hooks: [shared_parts.py]\n"
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (dest / "shared_parts.py").write_text(_SHARED_PARTS, encoding="utf-8")
     return dest
+
+
+# The theme (main.html) renders what pages outside the navigation share once per folder, from two names the
+# plugin sets: the plain build sets them the same way, so that both render the same templates.
+_SHARED_PARTS = """\
+listed = set()
+
+def on_nav(nav, config, files):
+    listed.clear()
+    for page in nav.pages:
+        parts = page.url.rstrip("/").split("/")
+        listed.update("/".join(parts[:i]) for i in range(len(parts) + 1))
+
+def on_env(env, config, files):
+    env.globals["course_shared"] = {}
+
+def on_page_context(context, page, config, nav):
+    url = page.url.rstrip("/")
+    context["course_shared_key"] = None if url in listed else url.rpartition("/")[0]
+"""
 
 
 def overhead(project: Path, plain: Path) -> tuple[float, float]:
