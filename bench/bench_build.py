@@ -96,9 +96,25 @@ def plain_project(project: Path, dest: Path) -> Path:
 
 
 # The theme (main.html) renders what pages outside the navigation share once per folder, from two names the
-# plugin sets: the plain build sets them the same way, so that both render the same templates.
+# plugin sets: the plain build sets them the same way, so that both render the same templates.  And the
+# generated pages' raw HTML goes around Markdown, its blocks marked data-search-exclude around the search too,
+# as the plugin does (Material's search fails on some of them: the pages could not be built otherwise).
 _SHARED_PARTS = """\
+from course.ground.raw_html import put_back, set_aside, unsearched
+
 listed = set()
+aside = {}
+
+def on_page_markdown(markdown, page, config, files):
+    markdown, aside[page.file.src_uri] = set_aside(markdown)
+    return markdown
+
+def on_page_content(html, page, config, files):
+    blocks = aside.get(page.file.src_uri, [])
+    return put_back(html, blocks, leave=frozenset(i for i, block in enumerate(blocks) if unsearched(block)))
+
+def on_post_page(output, page, config):
+    return put_back(output, aside.pop(page.file.src_uri, []))
 
 def on_nav(nav, config, files):
     listed.clear()
