@@ -18,10 +18,10 @@ import platform
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from course.ground.keyed_files import key_of, sha_code, sha_file, sha_text
+from course.notebooks.versions import installed_version, package_version
 from course.notebooks.source import SourceNotebook
 
 _STDLIB = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
@@ -43,6 +43,7 @@ def find_dependencies(code_sources: list[str], base_dir: Path) -> Dependencies:
     local: dict[Path, None] = {}
     data: dict[Path, None] = {}
     packages: set[str] = set()
+    present = _files_under(base_dir)
     # (syntax tree, the file it came from: None for a notebook cell)
     pending: list[tuple[ast.AST, Path | None]] = [(tree, None) for tree in map(_parse, code_sources) if tree]
     while pending:
@@ -66,7 +67,7 @@ def find_dependencies(code_sources: list[str], base_dir: Path) -> Dependencies:
         here = origin.parent if origin else base_dir
         for literal in literals:
             for folder in {here, base_dir}:
-                candidate = _existing_file(literal, folder, base_dir)
+                candidate = _existing_file(literal, folder, base_dir, present)
                 if candidate:
                     data[candidate] = None
     data_files = sorted(p for p in data if p not in local)
@@ -155,11 +156,17 @@ def _local_module_files(module: str, names: frozenset[str], base_dir: Path) -> l
     return files
 
 
-def _existing_file(literal: str, folder: Path, base_dir: Path) -> Path | None:
+def _files_under(folder: Path) -> frozenset[str]:
+    """Every file under ``folder`` (its path, normalised): a literal is looked up in it, not stat'ed (a notebook
+    has thousands of string literals, and almost none is a path)."""
+    return frozenset(os.path.normpath(os.path.join(top, name)) for top, _, names in os.walk(folder) for name in names)
+
+
+def _existing_file(literal: str, folder: Path, base_dir: Path, present: frozenset[str]) -> Path | None:
     if literal.strip() != literal or literal.startswith(("/", "~")) or "\0" in literal:
         return None
-    candidate = os.path.join(folder, literal)
-    if not os.path.isfile(candidate):  # one stat for the many literals that are not paths
+    candidate = os.path.normpath(os.path.join(folder, literal))
+    if candidate not in present or not os.path.isfile(candidate):
         return None
     resolved = Path(candidate).resolve()
     return resolved if resolved.is_relative_to(base_dir) else None
@@ -187,7 +194,7 @@ def key_inputs(notebook: SourceNotebook, deps: Dependencies, base_dir: Path) -> 
         "engine": ENGINE_VERSION,
         "kernel": notebook.kernel,
         "python": platform.python_version(),
-        "ipykernel": _version("ipykernel"),
+        "ipykernel": installed_version("ipykernel"),
         "code": code,
         "modules": {_rel(p, base_dir): module_sha(p) for p in deps.local_files},
         "data": {_rel(p, base_dir): sha_file(p) for p in deps.data_files},
@@ -222,57 +229,6 @@ def describe_change(old: dict | None, new: dict) -> str:
         if old.get(field) != new[field]:
             reasons.append(f"{field} {old.get(field)} -> {new[field]}")
     return "; ".join(reasons) or "inputs changed"
-
-
-def package_version(import_name: str) -> str:
-    """Installed version(s) of the distribution(s) providing a top-level import name."""
-    dists = _distributions_of(import_name)
-    if not dists:
-        return "not installed"
-    return ", ".join(sorted(f"{dist}=={_version(dist)}" for dist in dists))
-
-
-def refresh_versions() -> None:
-    """Forget the installed versions looked up so far (a long ``mkdocs serve`` may outlive a pip install)."""
-    _distributions_of.cache_clear()
-    _declared_top_levels.cache_clear()
-    _inferred_top_levels.cache_clear()
-    _version.cache_clear()
-
-
-@lru_cache(maxsize=256)
-def _distributions_of(import_name: str) -> tuple[str, ...]:
-    # Cheapest first: most distributions are named like their package (torch, numpy, matplotlib);
-    # then the top_level.txt files; scanning every RECORD (seconds) only as a last resort.
-    for candidate in (import_name, import_name.replace("_", "-")):
-        if _version(candidate) != "not installed":
-            return (candidate,)
-    for table in (_declared_top_levels, _inferred_top_levels):
-        if import_name in table():
-            return tuple(table()[import_name])
-    return ()
-
-
-@lru_cache(maxsize=1)
-def _declared_top_levels() -> dict[str, list[str]]:
-    table: dict[str, list[str]] = {}
-    for dist in metadata.distributions():
-        for name in (dist.read_text("top_level.txt") or "").split():
-            table.setdefault(name, []).append(dist.metadata["Name"])
-    return table
-
-
-@lru_cache(maxsize=1)
-def _inferred_top_levels() -> dict[str, list[str]]:
-    return metadata.packages_distributions()
-
-
-@lru_cache(maxsize=256)
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def _rel(path: Path, base_dir: Path) -> str:

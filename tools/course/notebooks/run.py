@@ -23,7 +23,8 @@ from course.ground.errors import CourseDataError, Problem
 from course.ground.layout import Layout
 from course.notebooks.cache import CacheRecord, NotebookCache, merge_outputs
 from course.notebooks.execute import NotebookFailure, execute_notebook
-from course.notebooks.inputs import Dependencies, Inputs, describe_change, inputs_of, refresh_versions
+from course.notebooks.inputs import Dependencies, Inputs, describe_change, inputs_of
+from course.notebooks.versions import refresh_versions
 from course.notebooks.source import SourceNotebook, read_notebook
 
 log = logging.getLogger("mkdocs.plugins.course.notebooks")
