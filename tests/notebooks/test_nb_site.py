@@ -167,7 +167,7 @@ def test_the_cache_must_live_outside_docs_dir(nb_project):
 
 
 def _described(source: str, **metadata) -> str:
-    from course.notebooks.publish import notebook_description
+    from course.notebooks.catalogue import notebook_description
 
     nb = nbformat.v4.new_notebook(metadata=metadata, cells=[nbformat.v4.new_markdown_cell(source)])
     return notebook_description(SimpleNamespace(nb=nb))

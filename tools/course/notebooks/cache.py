@@ -66,6 +66,20 @@ class NotebookCache:
         """The student copy: solutions left out (see ``exercises``)."""
         return self.root / "download" / f"{name}-exercises.ipynb"
 
+    def copies(self, name: str) -> list[Path]:
+        """The copies a build makes of a notebook: the page's, the download, the student copy (may be absent)."""
+        return [self.render_path(name), self.download_path(name), self.exercises_path(name)]
+
+    def copies_made_from(self, name: str, key: str) -> bool:
+        """Whether the copies on disk are those made under ``key``, untouched since (their stat says so)."""
+        try:
+            return (self.root / "render" / f"{name}.made").read_text(encoding="utf-8") == f"{key} {_stats(self.copies(name))}"
+        except OSError:
+            return False
+
+    def record_copies(self, name: str, key: str) -> None:
+        atomic_write(self.root / "render" / f"{name}.made", f"{key} {_stats(self.copies(name))}")
+
     def html_path(self, name: str, digest: str) -> Path:
         return self.root / "html" / f"{name}-{digest}.html"
 
@@ -121,6 +135,18 @@ class NotebookCache:
                 old.unlink(missing_ok=True)
         (self.entry_dir(record.name) / "failure.json").unlink(missing_ok=True)
         return path
+
+
+def _stats(paths: list[Path]) -> str:
+    """Each file's modification time (ns) and size, or - where it is missing."""
+    stats = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            stats.append(f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}")
+        except OSError:
+            stats.append("-")
+    return ",".join(stats)
 
 
 def merge_caches(target: NotebookCache, others: list[NotebookCache]) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import logging
 import re
 import tempfile
@@ -21,10 +22,11 @@ from pathlib import Path
 
 import nbformat
 
-from course.ground.citation_syntax import CITATION
 from course.ground.layout import Layout
 from course.notebooks import colab, exercises, slim
 from course.notebooks.cache import NotebookCache, write_if_changed
+from course.notebooks.catalogue import notebook_description, notebook_title
+from course.notebooks.versions import installed_version
 from course.notebooks.run import NotebookResult
 from course.render.env import NotebookRun
 
@@ -40,6 +42,7 @@ class Publisher:
         self.layout = layout
         self.cache = cache
         self.site_dir = layout.notebooks_site_dir
+        self._bodies: dict[str, tuple[tuple, Path, str]] = {}  # name -> (its render copy's stat, its HTML's file, the HTML)
 
     def uri(self, filename: str) -> str:
         """Where a file of the notebooks folder is published, e.g. ``notebooks/lab/gpt.py``."""
@@ -49,18 +52,23 @@ class Publisher:
         """The notebook as rendered on the page, and the download copy with the Colab setup cell."""
         if result.nb is None:
             return
-        write_if_changed(self.cache.render_path(result.name), nbformat.writes(result.nb))
         files = result.deps.relative(self.layout.notebooks.resolve()) if result.deps else []
         base_url = colab.files_base_url(self.layout.site_url, self.layout.repo_url, self.layout.colab_branch, self.site_dir)
         if files and not base_url:
             log.warning("notebook %s: set site_url so its download can fetch %s on Colab", result.name, ", ".join(files))
-        download = colab.download_notebook(result.nb, files, base_url)
-        write_if_changed(self.cache.download_path(result.name), nbformat.writes(download))
+        # The copies are made again only when what makes them changed (nbformat's writing and checking is most
+        # of a warm build's notebook stage): the notebook, its files, the site's address and the code that copies.
+        key = content_hash(json.dumps([result.nb, files, base_url, _copying_code()]))
+        if self.cache.copies_made_from(result.name, key):
+            return
+        write_if_changed(self.cache.render_path(result.name), nbformat.writes(result.nb))
+        write_if_changed(self.cache.download_path(result.name), nbformat.writes(colab.download_notebook(result.nb, files, base_url)))
         student = self.cache.exercises_path(result.name)
         if exercises.has_solutions(result.nb):
             write_if_changed(student, nbformat.writes(colab.download_notebook(exercises.student_copy(result.nb), files, base_url)))
         else:
             student.unlink(missing_ok=True)
+        self.cache.record_copies(result.name, key)
 
     def record(self, result: NotebookResult) -> NotebookRun:
         """How a notebook's outputs were made, and where it opens, for the Notebooks pages."""
@@ -83,15 +91,37 @@ class Publisher:
         return embed(body, name=name, css_href=css_href, links=links)
 
     def rendered_body(self, name: str) -> str:
+        """The notebook's HTML (cached by its render copy and the converter); read and hashed once while the
+        render copy's stat and the converter stay the same (a build asks three times, mkdocs serve every build)."""
+        render = self.cache.render_path(name)
+        stat = render.stat()
+        seen = (stat.st_mtime_ns, stat.st_size, stat.st_ino, converter_version())
+        known = self._bodies.get(name)
+        if known is None or known[0] != seen:
+            known = self._bodies[name] = (seen, *self._rendered_body(name))
+        return known[2]
+
+    def _rendered_body(self, name: str) -> tuple[Path, str]:
         source = self.cache.render_path(name).read_text(encoding="utf-8")
         path = self.cache.html_path(name, content_hash(source + converter_version() + THEME))
         if path.exists():
-            return path.read_text(encoding="utf-8")
+            return path, path.read_text(encoding="utf-8")
         body = convert(self.cache.render_path(name), THEME)
-        body = exercises.fold_solutions(strip_mathjax(split_styles(body, shared_styles(THEME))))
+        body = exercises.fold_solutions(strip_mathjax(split_styles(body, self.shared_styles())))
         write_if_changed(path, body)
         self.cache.keep_only_html(name, path)
-        return body
+        return path, body
+
+    def shared_styles(self) -> tuple[str, ...]:
+        """``shared_styles``, kept in the cache by the converter's version: finding them renders a notebook,
+        which a build that renders one edited notebook need not do twice."""
+        path = self.cache.stylesheet_path(f"{THEME}-blocks", content_hash(converter_version() + THEME)).with_suffix(".json")
+        try:
+            return tuple(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            styles = shared_styles(THEME)
+            write_if_changed(path, json.dumps(styles))
+            return styles
 
     def stylesheet(self) -> Path:
         path = self.cache.stylesheet_path(THEME, content_hash(converter_version() + THEME))
@@ -101,43 +131,28 @@ class Publisher:
 
     def used_stylesheet(self, names) -> Path:
         """The shared stylesheet cut to the rules the notebooks ``names`` use (a tenth of it or less)."""
-        classes = slim.used_classes(self.rendered_body(name) for name in names)
+        names = sorted(names)
         full = self.stylesheet()
+        bodies = [self.rendered_body(name) for name in names]  # the HTML files are named by their content:
+        known = self.cache.stylesheet_path(f"{THEME}-used-by", content_hash(  # the same files, the same classes
+            full.name + " ".join(self._bodies[name][1].name for name in names))).with_suffix(".txt")
+        try:
+            path = known.parent / known.read_text(encoding="utf-8")
+            if path.is_file():
+                return path
+        except OSError:
+            pass
+        classes = slim.used_classes(bodies)
         path = self.cache.stylesheet_path(f"{THEME}-used", content_hash(full.name + " ".join(sorted(classes))))
         if not path.exists():
             write_if_changed(path, slim.used_css(full.read_text(encoding="utf-8"), classes))
+        write_if_changed(known, path.name)
         return path
 
 
-def notebook_title(result: NotebookResult) -> str:
-    """The notebook's own title (its first ``#`` heading), or its name."""
-    for cell in result.nb.cells if result.nb else ():
-        if cell.cell_type == "markdown":
-            match = re.search(r"(?m)^# +(.+?)\s*$", cell.source)
-            if match:
-                return match[1]
-    return result.name
-
-
-_SENTENCE_END = re.compile(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)[.!?](?=\s)")  # not "et al." or "e.g."
-
-
-def notebook_description(result: NotebookResult) -> str:
-    """The catalogue's line for a notebook: its ``description`` metadata (the jupytext header's
-    ``description:``, for a notebook whose first sentence has maths or is not a summary), else the first
-    sentence of the prose under its title. Plain text, without citations (the card links no references)."""
-    given = result.nb.metadata.get("description") if result.nb else None
-    if isinstance(given, str) and given.strip():
-        return " ".join(given.split())
-    for cell in result.nb.cells if result.nb else ():
-        if cell.cell_type == "markdown":
-            paragraphs = [p.strip() for p in re.split(r"\n\s*\n", cell.source) if p.strip() and not p.lstrip().startswith("#")]
-            if paragraphs:
-                text = CITATION.sub("", paragraphs[0])
-                text = re.sub(r"[*`]", "", " ".join(text.split())).replace(" ,", ",").replace(" .", ".")
-                end = _SENTENCE_END.search(text)
-                return text[: end.end()] if end else text
-    return ""
+@lru_cache(maxsize=1)
+def _copying_code() -> str:
+    return content_hash("".join(Path(module.__file__).read_text(encoding="utf-8") for module in (colab, exercises)))
 
 
 # Bump when the post-processing below changes (the rendered HTML is cached on disk).
@@ -156,9 +171,7 @@ _SCOPE_FIXES = {"}table{width:max-content}": "}.jupyter-wrapper table{width:max-
 
 
 def converter_version() -> str:
-    from importlib.metadata import version
-
-    return f"mkdocs-jupyter=={version('mkdocs-jupyter')}, nbconvert=={version('nbconvert')}, render {RENDER_VERSION}"
+    return f"mkdocs-jupyter=={installed_version('mkdocs-jupyter')}, nbconvert=={installed_version('nbconvert')}, render {RENDER_VERSION}"
 
 
 def convert(ipynb_path: Path, theme: str = "light") -> str:
