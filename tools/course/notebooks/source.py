@@ -8,17 +8,20 @@ options (``course:`` in the jupytext header) checked like any other course data.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jupytext
+import nbformat
 from nbformat import NotebookNode
 
 from course.ground.errors import CourseDataError, Problem, display_path
 from course.ground.layout import NOTEBOOK_CELL_MARKER
+from course.ground.keyed_files import atomic_write, sha_text
 from course.ground.source_files import read_source
+from course.notebooks.versions import installed_version
 
 _MARKER = NOTEBOOK_CELL_MARKER
 _OPTION_KEYS = {"timeout"}
@@ -65,14 +68,15 @@ def _same_line(file_line: str, cell_line: str) -> bool:
     return file_line.rstrip() == cell_line.rstrip() or file_line.strip() == "# " + cell_line.strip()
 
 
-def read_notebook(path: Path, root: Path | None = None) -> SourceNotebook:
-    """Read one percent-format notebook; a malformed header or option is a ``CourseDataError``."""
+def read_notebook(path: Path, root: Path | None = None, *, parsed: Path | None = None) -> SourceNotebook:
+    """Read one percent-format notebook; a malformed header or option is a ``CourseDataError``.  ``parsed``: a
+    folder that keeps each notebook's parse by its text, for the next build (a new process) to read."""
     display = display_path(path, root)
     text, problems = read_source(path, display, root)
     if text is None:
         raise CourseDataError(problems)
     try:
-        nb = copy.deepcopy(_parse(text))  # a notebook of its own for each reader, as if parsed for it
+        nb = _kept_parse(text, parsed / f"{path.stem}.json") if parsed else copy.deepcopy(_parse(text))  # one of its own
     except Exception as error:  # jupytext raises many types for a broken header
         raise CourseDataError([Problem(display, 1, 0, f"cannot read the notebook: {error}")]) from None
     lines = tuple(text.splitlines())
@@ -87,10 +91,29 @@ def read_notebook(path: Path, root: Path | None = None) -> SourceNotebook:
     )
 
 
+def _kept_parse(text: str, kept: Path) -> NotebookNode:
+    """The parse of ``text``, from ``kept`` where it holds the parse of this very text by this jupytext."""
+    key = sha_text(f"{installed_version('jupytext')} {PARSE_VERSION}\n{text}")
+    try:
+        found = json.loads(kept.read_text(encoding="utf-8"))
+        if found["key"] == key:
+            return nbformat.from_dict(found["nb"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    nb = copy.deepcopy(_parse(text))
+    atomic_write(kept, json.dumps({"key": key, "nb": nb}))
+    return nb
+
+
+PARSE_VERSION = "1"  # bump when _parse changes what it makes of a text
+
+
 @lru_cache(maxsize=256)
 def _parse(text: str) -> NotebookNode:
     # Memoised on the text (never handed out: read_notebook copies it): each rebuild of ``mkdocs serve`` reads
     # every notebook again, and jupytext's parse is most of the notebook stage of a warm build.
+    import jupytext  # imported only when a notebook's text is new (its import is a large part of a warm build)
+
     nb = jupytext.reads(text, fmt="py:percent")
     for index, cell in enumerate(nb.cells, start=1):
         cell["id"] = f"cell-{index}"  # jupytext draws random ids; stable ones keep the outputs byte-identical
