@@ -77,3 +77,50 @@ def test_the_version_lookups_are_made_once_per_build(nb_project, monkeypatch):
     assert len(asked) == len(set(asked)), f"looked up more than once: {sorted(asked)}"
     versions.refresh_versions()  # a pip install while mkdocs serve runs: the next build looks again
     assert versions.installed_version("nbconvert") == real("nbconvert")
+
+
+USES = """\
+# %%
+import lab
+text = open("data/later.txt").read() if False else ""
+print(lab.double(2))
+"""
+
+
+def _age(folder, seconds=60):
+    """Everything under ``folder`` last changed ``seconds`` ago (the kept inputs trust no file changed just now)."""
+    import os
+    import time
+
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path, (time.time() - seconds, time.time() - seconds))
+
+
+def test_kept_inputs_are_reused_until_a_module_or_a_folder_changes(nb_project, monkeypatch):
+    from course.notebooks import kept_inputs
+    from course.notebooks.source import read_notebook
+
+    path = nb_project.notebook("uses", USES)
+    _age(nb_project.notebooks)
+    kept = nb_project.root / "kept"
+    read = lambda: read_notebook(path, nb_project.root)  # noqa: E731
+    found, real = [], kept_inputs.inputs_of
+    monkeypatch.setattr(kept_inputs, "inputs_of", lambda *args: found.append(args) or real(*args))
+    first = kept_inputs.kept_inputs_of(read(), nb_project.notebooks, kept)
+    again = kept_inputs.kept_inputs_of(read(), nb_project.notebooks, kept)
+    assert len(found) == 1 and again.key == first.key and again.deps == first.deps, "nothing changed: the kept inputs serve"
+    assert again.inputs == first.inputs
+
+    nb_project.write("lab/util.py", "def double(x):\n    return x + x\n")  # a real edit of a module it imports
+    _age(nb_project.notebooks, 30)
+    edited = kept_inputs.kept_inputs_of(read(), nb_project.notebooks, kept)
+    assert len(found) == 2 and edited.key != first.key and edited.inputs["modules"] != first.inputs["modules"]
+
+    nb_project.write("data/later.txt", "now there\n")  # a file a string literal names appears
+    _age(nb_project.notebooks, 20)
+    later = kept_inputs.kept_inputs_of(read(), nb_project.notebooks, kept)
+    assert len(found) == 3 and "data/later.txt" in later.inputs["data"]
+    assert kept_inputs.kept_inputs_of(read(), nb_project.notebooks, kept).key == later.key and len(found) == 3
+
+    path.write_text(path.read_text(encoding="utf-8").replace("double(2)", "double(3)"), encoding="utf-8")  # a code edit
+    assert kept_inputs.kept_inputs_of(read(), nb_project.notebooks, kept).key != later.key and len(found) == 4

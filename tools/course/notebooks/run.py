@@ -24,6 +24,7 @@ from course.ground.layout import Layout
 from course.notebooks.cache import CacheRecord, NotebookCache, merge_outputs
 from course.notebooks.execute import NotebookFailure, execute_notebook
 from course.notebooks.inputs import Dependencies, Inputs, describe_change, inputs_of
+from course.notebooks.kept_inputs import kept_inputs_of
 from course.notebooks.versions import refresh_versions
 from course.notebooks.source import SourceNotebook, read_notebook
 
@@ -66,7 +67,7 @@ class Notebooks:
         problems, sources = [], []
         for name in list(dict.fromkeys(names)) if names else sorted(available):
             try:
-                sources.append(read_notebook(available[name], self.layout.root))
+                sources.append(read_notebook(available[name], self.layout.root, parsed=self.cache.root / "parsed"))
             except CourseDataError as error:
                 problems.extend(error.problems)
         if problems:
@@ -115,7 +116,7 @@ def run_notebooks(
     report = on_result or (lambda result: None)
     results: dict[str, NotebookResult] = {}
     pending: list[tuple[Inputs, str]] = []
-    for plan in (inputs_of(source, base_dir) for source in sources):
+    for plan in (kept_inputs_of(source, base_dir, cache.root / "inputs") for source in sources):
         hit = None if force else _from_cache(plan, cache)
         if hit is not None:
             results[plan.source.name] = hit
