@@ -20,6 +20,7 @@ from mkdocs.structure.toc import AnchorLink
 
 from course.data.load import CourseData, load_course_data
 from course.ground import urls
+from course.ground.compiled_templates import cache_compiled
 from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
 from course.ground.minify import collapse_whitespace
@@ -29,7 +30,7 @@ from course.notebooks import NotebookStage
 from course.notebooks.publish import section_headings
 from course.notebooks.slim import searchable
 from course.render.citations import render_citations, render_notebook_citations
-from course.render.env import SiteContext
+from course.render.env import SiteContext, environment
 from course.render.nav import build_nav
 from course.render.registry import generate
 from course.slides.stage import DeckStage
@@ -77,6 +78,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for warning in self.data.warnings:  # `--strict` makes them errors
             log.warning(warning.as_warning())
         self.notebooks = NotebookStage(self.layout)
+        cache_compiled(environment(), self.layout.cache / "templates")  # the pages' templates, compiled once
         self._embedded: dict[tuple[str, str], str] = {}  # (page url, notebook) -> its HTML, until on_post_page
         self._generated: set[str] = set()  # the pages the generator made (src_uri)
         self._aside: dict[str, list] = {}  # src_uri -> the HTML blocks set aside, until on_page_content or on_post_page
@@ -127,6 +129,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_env(self, env, config, files):
         env.globals["course_shared"] = {}  # (part, folder) -> its HTML, for the pages outside the navigation
+        cache_compiled(env, self.layout.cache / "templates")  # the theme's, compiled once, not every build
         return env
 
     def on_page_context(self, context, page, config, nav):
