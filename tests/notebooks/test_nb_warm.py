@@ -124,3 +124,17 @@ def test_kept_inputs_are_reused_until_a_module_or_a_folder_changes(nb_project, m
 
     path.write_text(path.read_text(encoding="utf-8").replace("double(2)", "double(3)"), encoding="utf-8")  # a code edit
     assert kept_inputs.kept_inputs_of(read(), nb_project.notebooks, kept).key != later.key and len(found) == 4
+
+
+def test_a_damaged_entry_is_not_used(nb_project, kernel_starts):
+    nb_project.notebook("note", NOTE)
+    stage = nb_project.stage()
+    stage.run()
+    cache = stage.notebooks.cache
+    entry = cache.notebook_path(cache.record("note"))
+    for damage in ('{"cells": "none"}', entry.read_text(encoding="utf-8")[:100]):  # not a notebook; cut short
+        entry.write_text(damage, encoding="utf-8")
+        assert cache.lookup("note", cache.record("note").key) is None
+        nb_project.stage().run()
+        assert "out of the kernel" in cache.render_path("note").read_text(encoding="utf-8")
+    assert kernel_starts == ["note"] * 3

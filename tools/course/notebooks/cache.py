@@ -120,10 +120,11 @@ class NotebookCache:
         record = self.record(name)
         if record is None or record.key != key:
             return None
-        try:
-            return record, nbformat.read(self.notebook_path(record), as_version=4)
-        except (OSError, ValueError):
+        try:  # written by ``store``, checked then: read back without nbformat's schema check (most of the read)
+            nb = nbformat.v4.reads(self.notebook_path(record).read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError, AttributeError, KeyError):  # missing, cut short, not a notebook
             return None
+        return (record, nb) if isinstance(nb, dict) and nb.get("nbformat") == 4 and isinstance(nb.get("cells"), list) else None
 
     def store(self, record: CacheRecord, nb: NotebookNode) -> Path:
         """Store a successful run: notebook first, then the record that points at it."""
