@@ -8,8 +8,11 @@ Layout under the cache directory (never inside docs_dir)::
     entries/<name>/kernel.log      the kernel's own stderr from the last run
     artifacts/                     COURSE_ARTIFACTS_DIR for the notebooks (trained models)
     render/<name>.ipynb            the outputs on the current prose, as the page shows them
+    render/<name>.made             what the copies were made from, and their stat (unchanged: not made again)
     download/<name>.ipynb          the student's download, with its Colab setup cell
     html/<name>-<hash>.html        the page's HTML of it; html/notebook-*.css the shared stylesheet
+    parsed/<name>.json             the notebook's parse, by its text (kept_parse in source.py)
+    inputs/<name>.json             its dependencies and their hashes, by their stat (kept_inputs.py)
 
 Every write goes to a temporary file first and is renamed into place, and an
 entry is only ever replaced by a successful run of the same notebook, so a
