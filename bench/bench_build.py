@@ -101,8 +101,9 @@ def plain_project(project: Path, dest: Path) -> Path:
 # as the plugin does (Material's search fails on some of them: the pages could not be built otherwise).
 _SHARED_PARTS = """\
 from course.ground.raw_html import put_back, set_aside, unsearched
+from course.ground.urls import listed_folders, shared_parts_key
 
-listed = set()
+listed = frozenset()
 aside = {}
 
 def on_page_markdown(markdown, page, config, files):
@@ -117,17 +118,14 @@ def on_post_page(output, page, config):
     return put_back(output, aside.pop(page.file.src_uri, []))
 
 def on_nav(nav, config, files):
-    listed.clear()
-    for page in nav.pages:
-        parts = page.url.rstrip("/").split("/")
-        listed.update("/".join(parts[:i]) for i in range(len(parts) + 1))
+    global listed
+    listed = listed_folders(page.url for page in nav.pages)
 
 def on_env(env, config, files):
     env.globals["course_shared"] = {}
 
 def on_page_context(context, page, config, nav):
-    url = page.url.rstrip("/")
-    context["course_shared_key"] = None if url in listed else url.rpartition("/")[0]
+    context["course_shared_key"] = shared_parts_key(page.url, listed)
 """
 
 

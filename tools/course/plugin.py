@@ -20,6 +20,7 @@ from mkdocs.structure.toc import AnchorLink
 
 from course.data.load import CourseData, load_course_data
 from course.ground import urls
+from course.ground.citation_syntax import may_cite
 from course.ground.compiled_templates import cache_compiled
 from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
@@ -39,7 +40,6 @@ from course.theme_css import cut_main_css, is_main_css
 log = get_plugin_logger(__name__)
 
 _NOTEBOOK_MARKER = re.compile(r"<!-- course:notebook ([a-z0-9_-]+) -->")
-_MAY_CITE = re.compile(r"\[\s*@")  # what every citation starts with
 _STAND_IN = re.compile(r"<!-- course:nb ([a-z0-9_-]+) -->.*?<!-- /course:nb -->", re.S)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -123,8 +123,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_nav(self, nav, config, files):
         # The addresses of the navigation's pages and of every folder above them: a page elsewhere shows the
         # navigation of every page of its folder (main.html renders it once per folder).
-        self._in_nav = {"/".join(parts[:i]) for page in nav.pages for parts in [page.url.rstrip("/").split("/")]
-                        for i in range(len(parts) + 1)}
+        self._in_nav = urls.listed_folders(page.url for page in nav.pages)
         return nav
 
     def on_env(self, env, config, files):
@@ -133,15 +132,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return env
 
     def on_page_context(self, context, page, config, nav):
-        url = page.url.rstrip("/")
-        context["course_shared_key"] = None if url in self._in_nav else url.rpartition("/")[0]
+        context["course_shared_key"] = urls.shared_parts_key(page.url, self._in_nav)
         return context
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.src_uri in self._generated:  # mostly HTML: Markdown need not read it (citations are not in it)
             markdown, self._aside[page.file.src_uri] = set_aside(markdown)
         # A hand-written page: errors point into it (where a page may cite at all: that path takes a while).
-        display = self.layout.show(self.layout.docs / page.file.src_uri) if _MAY_CITE.search(markdown) else None
+        display = self.layout.show(self.layout.docs / page.file.src_uri) if may_cite(markdown) else None
         try:
             return render_citations(markdown, page.file.src_uri, self.data, display=display)
         except CourseDataError as error:

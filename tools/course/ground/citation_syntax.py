@@ -18,6 +18,7 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 _KEY = r"[A-Za-z0-9_][A-Za-z0-9_:.+/-]*(?<![.:])"
 _ITEM = rf"@{_KEY}(?:\s*,[^;\[\]\n]*)?"
 CITATION = re.compile(rf"(?<![\\!])\[\s*{_ITEM}(?:\s*;\s*{_ITEM})*\s*\](?![(\[])")
+_MAY_CITE = re.compile(r"\[\s*@")  # what every citation starts with: a quick test before the full search
 _PART = re.compile(rf"@({_KEY})(?:\s*,\s*([^;\]]*?))?\s*(?:;|\]$)")
 
 REFERENCES_MARKER = "<!-- course:references -->"
@@ -213,3 +214,8 @@ def find_images(text: str) -> list[tuple[str, int]]:
         if i < 0 or spans[i][1] <= match.start():
             found.append((match.group(1), match.start(1)))
     return found
+
+
+def may_cite(text: str) -> bool:
+    """Whether ``text`` may hold a citation (a quick test: one that says no saves the full search)."""
+    return _MAY_CITE.search(text) is not None

@@ -139,3 +139,17 @@ def paper_slug(key: str) -> str:
     for ch in key.lower():
         safe.append(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-")
     return "".join(safe)
+
+
+def listed_folders(page_urls) -> frozenset[str]:
+    """The addresses of the navigation's pages (``page.url``) and of every folder above them."""
+    return frozenset("/".join(parts[:i]) for url in page_urls for parts in [url.rstrip("/").split("/")]
+                     for i in range(len(parts) + 1))
+
+
+def shared_parts_key(url: str, listed: frozenset[str]) -> str | None:
+    """For a page outside the navigation (a paper's, an author's), its folder: every page there shows the same
+    navigation, tabs and footer, which the theme renders once per folder (``course_shared_key``); None for a
+    page the navigation lists, or any of its folders."""
+    url = url.rstrip("/")
+    return None if url in listed else url.rpartition("/")[0]
