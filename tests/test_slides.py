@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import build_site, copy_project, edit
+from prerequisites import require
 from course.data.load import load_course_data
 from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
@@ -39,8 +40,7 @@ def deck_project(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def deck_site(deck_project) -> Path:
-    if HAVE_TOOLS is None or HAVE_TOOLS.chromium is None:
-        pytest.skip("Marp and chromium are installed by make test")
+    require(HAVE_TOOLS is not None and HAVE_TOOLS.chromium is not None, "Marp and chromium", "make test")
     before = sorted(p.relative_to(deck_project).as_posix() for p in (deck_project / "content").rglob("*"))
     site = build_site(deck_project)
     after = sorted(p.relative_to(deck_project).as_posix() for p in (deck_project / "content").rglob("*"))
