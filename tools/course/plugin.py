@@ -26,6 +26,7 @@ from course.ground.errors import CourseDataError
 from course.ground.layout import Layout
 from course.ground.minify import collapse_whitespace
 from course.ground.mkdocs_config import written_site_url
+from course.ground.old_site import Clearing, clear_in_background
 from course.ground.raw_html import anchor_ids, put_back, set_aside, unsearched
 from course.notebooks import NotebookStage
 from course.notebooks.publish import section_headings
@@ -64,6 +65,13 @@ class CourseConfig(base.Config):
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
+    _cleans: bool = False  # whether MkDocs deletes the site folder's contents before each build (not --dirty)
+    _clearing: Clearing | None = None
+
+    def on_startup(self, *, command, dirty: bool) -> None:
+        # Only a command run from the command line says; a build started some other way cleans as MkDocs does.
+        self._cleans = not dirty
+
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         options = self.config
@@ -93,6 +101,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         config.extra_css[:0] = [ASSET_PREFIX + css for css in EXTRA_CSS if ASSET_PREFIX + css not in config.extra_css]
         config.extra_javascript[:0] = [ASSET_PREFIX + js for js in EXTRA_JS if ASSET_PREFIX + js not in config.extra_javascript]
         return config
+
+    def on_pre_build(self, config) -> None:
+        if self._cleans:  # what MkDocs would delete next, one file at a time, goes on the other core
+            self._clearing = clear_in_background(Path(config.site_dir))
 
     def on_files(self, files: Files, config) -> Files:
         hand_written = {f.src_uri: self.data.pages[f.src_uri] for f in files.documentation_pages() if f.src_uri in self.data.pages}
@@ -170,7 +182,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         output = put_back(output, self._aside.pop(page.file.src_uri, []))
         return collapse_whitespace(_STAND_IN.sub(lambda m: self._embedded.pop((page.url, m[1])), output))
 
+    def on_build_error(self, error) -> None:
+        self._wait_for_clearing()
+
+    def _wait_for_clearing(self) -> None:
+        if self._clearing is not None:
+            self._clearing.wait()
+            self._clearing = None
+
     def on_post_build(self, config) -> None:
+        self._wait_for_clearing()
         if self._main_css is None:  # another theme, or a Material without the file
             return
         source, dest = self._main_css

@@ -8,13 +8,23 @@ from __future__ import annotations
 import re
 
 _KEEP = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
-_RUN = re.compile(r"[ \t\r\f]*\n\s*")
+_BLANK = " \t\r\f\v"  # HTML's whitespace (a no-break space is text, and stays)
 
 
 def collapse_whitespace(html: str) -> str:
     out, last = [], 0
     for match in _KEEP.finditer(html):
-        out += [_RUN.sub("\n", html[last:match.start()]), match.group(0)]
+        out += [_collapse(html[last:match.start()]), match.group(0)]
         last = match.end()
-    out.append(_RUN.sub("\n", html[last:]))
+    out.append(_collapse(html[last:]))
     return "".join(out)
+
+
+def _collapse(text: str) -> str:
+    """Each run of whitespace holding a line break as one line break.  Line by line, not by a regular
+    expression: a pattern that starts with optional blanks is tried at every space of the page (twice as slow)."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    middle = [line for line in (line.strip(_BLANK) for line in lines[1:-1]) if line]
+    return "\n".join([lines[0].rstrip(_BLANK), *middle, lines[-1].lstrip(_BLANK)])
