@@ -93,7 +93,7 @@ def test_navigation_is_generated_and_maths_bundled(built_site):
     assert "15. Induction heads" in nav_text  # navigation.prune: sessions are listed inside the Schedule tab
     page = soup(built_site, "index.html")
     scripts = [s.get("src", "") for s in page.select("script[src]")]
-    assert not any("katex" in s for s in scripts)  # course.js fetches KaTeX on pages with maths only
+    assert not any("katex" in s for s in scripts)  # the build typesets the maths (course.js fetches KaTeX only where it could not)
     assert any(s.endswith("assets/course/course.js") for s in scripts)
     assert (built_site / "assets/course/katex/katex.min.js").exists()
     assert not any(s.startswith(("http://", "https://", "//")) for s in scripts)

@@ -165,9 +165,9 @@ plt.show()
 # ## Why momentum and Adam: an ill-conditioned valley
 #
 # Gradient descent on $f(x) = \tfrac12 x^\top H x$ is stable only for a learning rate below
-# $2/\lambda_\max$, and then moves along the flattest direction at a speed proportional to
-# $\lambda_\min$: the number of steps grows with the **condition number**
-# $\kappa = \lambda_\max / \lambda_\min$. We take $\kappa = 100$ in two dimensions, with the
+# $2/\lambda_{\max}$, and then moves along the flattest direction at a speed proportional to
+# $\lambda_{\min}$: the number of steps grows with the **condition number**
+# $\kappa = \lambda_{\max} / \lambda_{\min}$. We take $\kappa = 100$ in two dimensions, with the
 # valley rotated by a random angle so that it is not aligned with the coordinate axes (which
 # would flatter Adam's per-coordinate scaling), and count the steps each method needs to bring
 # $f$ to $10^{-6}$ of its starting value. To be fair, each method gets its best learning rate

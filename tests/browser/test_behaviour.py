@@ -276,7 +276,9 @@ def test_the_schedule_offers_a_jump_to_this_week_and_a_compact_view(context, bas
     watched.assert_clean()
 
 
-def test_katex_is_fetched_only_by_pages_with_maths(context, base_url, pages):
+def test_maths_comes_typeset_and_no_page_fetches_katexs_script(context, base_url, pages):
+    """The build typesets the maths: a page with maths fetches KaTeX's stylesheet and fonts, none its script,
+    also when an instant navigation brings it (Material adds the new page's stylesheet to the head)."""
     from browser.chromium import watch
 
     watched = watch(context, base_url)
@@ -288,9 +290,14 @@ def test_katex_is_fetched_only_by_pages_with_maths(context, base_url, pages):
     assert not [url for url in fetched if "katex" in url], "a page without maths fetched KaTeX"
     page.locator(".md-tabs__link", has_text="Schedule").first.click()  # instant navigation, then a page with maths
     page.wait_for_url(re.compile(r"/schedule/$"))
-    page.locator("#transformers .cs-session-title a").click()  # still no reload: course.js fetches KaTeX now
+    page.locator("#transformers .cs-session-title a").click()
     page.wait_for_url(re.compile(r"/schedule/transformers/$"))
-    page.locator(".arithmatex").first.scroll_into_view_if_needed()  # maths is typeset as it nears the screen
-    page.locator(".katex").first.wait_for(timeout=15_000)
-    assert [url for url in fetched if url.endswith("katex.min.js")]
+    maths = page.locator(".arithmatex .katex").first
+    maths.scroll_into_view_if_needed()
+    page.wait_for_function("""() => { const m = document.querySelector('.arithmatex .katex-mathml');
+        return m && getComputedStyle(m).position === 'absolute'; }""", timeout=15_000)  # KaTeX's CSS hides the MathML copy
+    assert maths.locator(".katex-html").is_visible() and "\\(" not in maths.inner_text()
+    page.wait_for_load_state("networkidle")
+    assert [url for url in fetched if url.endswith("katex.min.css")]
+    assert not [url for url in fetched if url.endswith(".js") and "katex" in url], "the build typeset it: no KaTeX script"
     watched.assert_clean()

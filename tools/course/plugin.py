@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink
+from mkdocs.utils import get_relative_url
 
 from course.data.load import CourseData, load_course_data
 from course.ground import urls
@@ -28,6 +29,7 @@ from course.ground.minify import collapse_whitespace
 from course.ground.mkdocs_config import written_site_url
 from course.ground.old_site import Clearing, clear_in_background
 from course.ground.raw_html import anchor_ids, put_back, set_aside, unsearched
+from course.maths import STYLESHEET, MathsTypesetter
 from course.notebooks import NotebookStage
 from course.notebooks.publish import section_headings
 from course.notebooks.slim import searchable
@@ -47,7 +49,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 THEME_OVERRIDES = Path(__file__).resolve().parent / "theme"
 ASSET_PREFIX = "assets/course/"
 EXTRA_CSS = ["course.css"]
-EXTRA_JS = ["course.js"]  # course.js fetches katex/ on pages with maths and readings.js on the readings page itself
+EXTRA_JS = ["course.js"]  # course.js fetches katex/ for maths the build left untypeset, readings.js on the readings page
 
 
 class CourseConfig(base.Config):
@@ -67,6 +69,7 @@ class CourseConfig(base.Config):
 class CoursePlugin(BasePlugin[CourseConfig]):
     _cleans: bool = False  # whether MkDocs deletes the site folder's contents before each build (not --dirty)
     _clearing: Clearing | None = None
+    maths: MathsTypesetter | None = None  # from on_config on
 
     def on_startup(self, *, command, dirty: bool) -> None:
         # Only a command run from the command line says; a build started some other way cleans as MkDocs does.
@@ -86,6 +89,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for warning in self.data.warnings:  # `--strict` makes them errors
             log.warning(warning.as_warning())
         self.notebooks = NotebookStage(self.layout)
+        self.maths = MathsTypesetter(ASSETS / "katex" / "katex.min.js", self.layout.cache / "maths")
         cache_compiled(environment(), self.layout.cache / "templates")  # the pages' templates, compiled once
         self._embedded: dict[tuple[str, str], str] = {}  # (page url, notebook) -> its HTML, until on_post_page
         self._generated: set[str] = set()  # the pages the generator made (src_uri)
@@ -180,10 +184,24 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_post_page(self, output: str, page, config) -> str:
         output = put_back(output, self._aside.pop(page.file.src_uri, []))
-        return collapse_whitespace(_STAND_IN.sub(lambda m: self._embedded.pop((page.url, m[1])), output))
+        output = _STAND_IN.sub(lambda m: self._embedded.pop((page.url, m[1])), output)
+        return collapse_whitespace(self._typeset_maths(output, page))
+
+    def _typeset_maths(self, output: str, page) -> str:
+        """The page's maths typeset by the build (after the search has read the TeX), with KaTeX's stylesheet."""
+        output = self.maths.typeset(output)
+        for tex, error in self.maths.errors:  # `--strict` makes them errors
+            log.warning(f"{page.file.src_uri}: the maths ${tex}$ does not typeset: {error}. Fix the TeX, "
+                        "or write a dollar sign that is not maths as \\$")
+        if 'class="katex' not in output:
+            return output
+        href = get_relative_url(ASSET_PREFIX + STYLESHEET, page.url)
+        return output.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)
 
     def on_build_error(self, error) -> None:
         self._wait_for_clearing()
+        if self.maths is not None:  # (None: the course data had errors)
+            self.maths.close()
 
     def _wait_for_clearing(self) -> None:
         if self._clearing is not None:
@@ -192,6 +210,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_post_build(self, config) -> None:
         self._wait_for_clearing()
+        self.maths.close()
+        if self.maths.unavailable:
+            log.info(f"maths left for the browser's KaTeX to typeset: {self.maths.unavailable}")
         if self._main_css is None:  # another theme, or a Material without the file
             return
         source, dest = self._main_css

@@ -104,8 +104,8 @@
     tools.hidden = false;
   }
 
-  /* KaTeX (about 300 kB with its fonts) is fetched only by a page that has maths, when it first needs it
-   * (also after an instant navigation from a page without). */
+  /* KaTeX (about 300 kB with its fonts) is fetched only by a page whose maths the build left untypeset,
+   * when it first needs it (also after an instant navigation from a page without). */
   var assets = ((document.currentScript && document.currentScript.src) || "").replace(/course\.js(\?.*)?$/, "");
   var katexLoading = null;
 
@@ -141,8 +141,17 @@
     readingsLoading = load("script", { src: assets + "readings.js" });
   }
 
+  /* The build typesets the maths (course/maths); what it left (it had no Node) is TeX in the text. */
   function hasMaths(root) {
-    return !!root.querySelector(".arithmatex") || /\$|\\\(|\\\[/.test(root.textContent || "");
+    if (!/\$|\\\(|\\\[/.test(root.textContent || "")) return false;
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.parentElement && node.parentElement.closest(".katex, .clipboard-copy-txt, .jp-OutputArea, pre, code, script, style")
+          ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    while (walker.nextNode()) if (/\$|\\\(|\\\[/.test(walker.currentNode.data)) return true;
+    return false;
   }
 
   /* Each block with maths is typeset when it comes near the viewport: a page whose maths starts below the
@@ -177,7 +186,7 @@
         { left: "\\(", right: "\\)", display: false },
         { left: "\\[", right: "\\]", display: true }
       ],
-      ignoredClasses: ["cs-bibtex", "jp-OutputArea"],
+      ignoredClasses: ["cs-bibtex", "clipboard-copy-txt", "jp-OutputArea", "katex"],
       throwOnError: false
     });
   }
