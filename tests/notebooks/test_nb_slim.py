@@ -4,6 +4,7 @@ the search's view of a notebook (headings and prose), and the figures as files."
 from __future__ import annotations
 
 import base64
+import re
 
 from course.notebooks.slim import figures, link_figures, searchable, used_classes, used_css
 
@@ -64,3 +65,16 @@ def test_code_cells_that_scroll_are_reachable_by_keyboard():
     html = '<div class="highlight-ipynb hl-python"><pre><span>x</span></pre></div><pre>output</pre>'
     assert focusable_code(html) == ('<div class="highlight-ipynb hl-python"><pre tabindex="0"><span>x</span></pre></div>'
                                     "<pre>output</pre>")
+
+
+def test_names_and_blanks_in_code_are_plain_text_and_no_stylesheet_colours_them():
+    from course.notebooks.publish import THEME, shared_stylesheet
+    from course.notebooks.slim import plain_tokens
+
+    code = ('<pre><span class="n">x</span><span class="w"> </span><span class="o">=</span><span class="w"> </span>'
+            '<span class="n">f</span><span class="p">(</span><span class="s2">&quot;a&quot;</span><span class="p">)</span></pre>')
+    assert plain_tokens(code) == ('<pre>x <span class="o">=</span> f<span class="p">(</span>'
+                                  '<span class="s2">&quot;a&quot;</span><span class="p">)</span></pre>')
+    # The reason it is safe: the notebooks' stylesheet (code colours included) gives .n no colour.
+    sheet = shared_stylesheet(THEME)
+    assert ".highlight-ipynb .o" in sheet and not re.search(r"\.n\s*[,{:]", sheet)

@@ -136,6 +136,16 @@ def focusable_code(body: str) -> str:
     return _CODE_BLOCK.sub(r'\1 tabindex="0">', body)
 
 
+# Pygments wraps every name (n) and every run of spaces (w) of the code in a span of its own. Neither has a
+# colour of its own here (no stylesheet colours a notebook's .n; .w is blank), so they can be plain text:
+# a tenth of a notebook page's HTML, the same to see and to copy.
+_PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+
+
+def plain_tokens(body: str) -> str:
+    return _PLAIN_TOKEN.sub(r"\1", body)
+
+
 def link_figures(body: str, href) -> str:
     """``body`` with each inline image replaced by ``href(name)`` (a name from ``figures``), loaded lazily and
     linked to itself: a tap opens it full size, to zoom on a phone. Its size is the one the notebook gave
