@@ -74,7 +74,7 @@ def test_topic_filter(watched, bib):
 def test_topic_chip_of_an_entry_and_a_paper_page_link_filter_by_topic(watched, bib):
     page = watched.page
     watched.goto("readings/")
-    page.locator("#by-session .cs-entry:visible .cs-topic[data-topic='safety']").first.click()
+    page.locator("#by-session .cs-entry:visible .cs-topic[href$='#topic-safety']").first.click()
     assert page.input_value("select[name=topic]") == "safety"
     assert shown(page) == {bib[k].slug for k in next(t for t in bib.topics if t.slug == "safety").keys}
     watched.goto("papers/olsson2022context/")
