@@ -62,7 +62,7 @@ def test_paper_page_content(built_site):
     citation = page.select_one(".cs-citation").get_text(" ", strip=True)
     assert citation.startswith("Catherine Olsson, Nelson Elhage, Neel Nanda,") and "et al. (2022)." in citation
     assert [a.get_text() for a in page.select(".cs-paper-links a")] == ["arXiv", "PDF", "URL"]
-    assert page.select_one(".cs-link--arxiv")["href"] == "https://arxiv.org/abs/2209.11895"
+    assert page.select_one("a.cs-link", string="arXiv")["href"] == "https://arxiv.org/abs/2209.11895"
     assert [a.get_text() for a in page.select(".cs-paper-topics a")] == ["Interpretability", "Circuits", "Induction heads"]
     assert page.select_one(".cs-paper-topics a")["href"] == "../../readings/#topic-interpretability"
     assert "Induction heads" in page.select_one(".cs-abstract").get_text()
