@@ -214,7 +214,19 @@
         apply();
       });
     });
-    root.querySelectorAll(".cs-show-topic").forEach(function (button) { button.hidden = false; });
+    // Each topic's group offers the topic's papers listed under other topics too: its topic in the filter.
+    root.querySelectorAll(".cs-view .cs-topic-meta").forEach(function (meta) {
+      var topic = meta.closest(".cs-group").id.replace(/^topic-/, "");
+      var option = form.querySelector("select[name=topic] option[value='" + topic + "']");
+      var count = option && /\((\d+)\)$/.exec(option.textContent);
+      if (!count) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "cs-chip cs-show-topic";
+      button.dataset.topic = topic;
+      button.textContent = "Show all " + count[1];
+      meta.append(" \u00b7 ", button);
+    });
     root.addEventListener("click", function (event) {
       var file = event.target.closest("a.cs-group-file");
       if (file && !file.dataset.csFailed) {  // a long group's next file: into the page
