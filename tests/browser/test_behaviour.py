@@ -177,7 +177,7 @@ def test_copy_buttons_in_reading_lists_fall_back_without_the_clipboard_api(watch
     assert entry.startswith("@") and button.inner_text() == "Copied"
 
 
-EACH_ENTRYS_BUTTONS = ("els => els.map(e => [e.dataset.key, e.querySelector('a').getAttribute('href'),"
+EACH_ENTRYS_BUTTONS = ("els => els.map(e => [e.dataset.key, e.querySelector('a').href,"
                        " [...e.querySelectorAll('button.cs-copy')].map(b => b.getAttribute('data-copy-url'))])")
 
 
@@ -189,8 +189,8 @@ def test_course_js_gives_each_list_entry_one_copy_button_for_its_own_papers_bibt
     watched.goto("readings/")
     entries = page.eval_on_selector_all(".cs-view .cs-entry:not(.cs-entry--ref)", EACH_ENTRYS_BUTTONS)
     assert len(entries) > 100 and len({key for key, _, _ in entries}) == len(entries) // 2  # in both views
-    assert all(href == f"../papers/{key}/" and urls == [f"../papers/{key}/{key}.bib"] for key, href, urls in entries)
-    watched.goto("readings/#by-topic")
+    assert all(href == f"{base_url}papers/{key}/" and urls == [f"../papers/{key}/{key}.bib"] for key, href, urls in entries)
+    page.locator(".cs-view-link[data-view='by-topic']").click()
     button = page.locator('#by-topic .cs-entry[data-key="vaswani2017attention"] button.cs-copy')
     button.evaluate("b => { b.closest('details').open = true; }")
     button.click()
@@ -199,7 +199,7 @@ def test_course_js_gives_each_list_entry_one_copy_button_for_its_own_papers_bibt
     assert text.startswith("@") and "{vaswani2017attention," in text and PAPER_TITLE in text
     watched.goto("authors/chris-olah/")
     entries = page.eval_on_selector_all(".cs-author-papers > .cs-entry", EACH_ENTRYS_BUTTONS)
-    assert entries and all(href == f"../../papers/{key}/" and urls == [f"../../papers/{key}/{key}.bib"]
+    assert entries and all(href == f"{base_url}papers/{key}/" and urls == [f"../../papers/{key}/{key}.bib"]
                            for key, href, urls in entries)
 
 
