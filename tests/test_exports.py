@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 import bibtexparser
 import pytest
@@ -159,6 +159,8 @@ def test_list_entries_carry_coins_once_per_paper(built_site, data):
     for span in spans:
         fields = parse_qsl(span["title"])
         assert fields[0] == ("ctx_ver", "Z39.88-2004")
+        # as Zotero reads it: split at "&", each value through decodeURIComponent (no "+" for a space)
+        assert [tuple(unquote(part) for part in field.split("=", 1)) for field in span["title"].split("&")] == fields
         kev[span.find_parent("li")["data-key"]] = fields
     bakhtin = kev["bakhtin2022human"]
     assert ("rft.atitle", data.bibliography["bakhtin2022human"].title) in bakhtin

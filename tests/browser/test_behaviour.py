@@ -177,6 +177,32 @@ def test_copy_buttons_in_reading_lists_fall_back_without_the_clipboard_api(watch
     assert entry.startswith("@") and button.inner_text() == "Copied"
 
 
+EACH_ENTRYS_BUTTONS = ("els => els.map(e => [e.dataset.key, e.querySelector('a').href,"
+                       " [...e.querySelectorAll('button.cs-copy')].map(b => b.getAttribute('data-copy-url'))])")
+
+
+def test_course_js_gives_each_list_entry_one_copy_button_for_its_own_papers_bibtex(watched, context, base_url):
+    """The lists ship no copy buttons (the readings page's views, an author's page): course.js makes one for each
+    entry, copies of entries included, from the list's link to a .bib with * for the paper's slug."""
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    page = watched.page
+    watched.goto("readings/")
+    entries = page.eval_on_selector_all(".cs-view .cs-entry:not(.cs-entry--ref)", EACH_ENTRYS_BUTTONS)
+    assert len(entries) > 100 and len({key for key, _, _ in entries}) == len(entries) // 2  # in both views
+    assert all(href == f"{base_url}papers/{key}/" and urls == [f"../papers/{key}/{key}.bib"] for key, href, urls in entries)
+    page.locator(".cs-view-link[data-view='by-topic']").click()
+    button = page.locator('#by-topic .cs-entry[data-key="vaswani2017attention"] button.cs-copy')
+    button.evaluate("b => { b.closest('details').open = true; }")
+    button.click()
+    page.wait_for_function("b => b.textContent === 'Copied'", arg=button.element_handle())
+    text = page.evaluate("navigator.clipboard.readText()")
+    assert text.startswith("@") and "{vaswani2017attention," in text and PAPER_TITLE in text
+    watched.goto("authors/chris-olah/")
+    entries = page.eval_on_selector_all(".cs-author-papers > .cs-entry", EACH_ENTRYS_BUTTONS)
+    assert entries and all(href == f"{base_url}papers/{key}/" and urls == [f"../../papers/{key}/{key}.bib"]
+                           for key, href, urls in entries)
+
+
 def test_session_page_shows_its_executed_notebook(watched, pages):
     assert "session-notebook" in pages, "no session links a notebook that exists"
     watched.goto(pages["session-notebook"])

@@ -71,10 +71,24 @@ def test_topic_filter(watched, bib):
     assert page.locator("#by-topic details.cs-group[open]").count() < page.locator("#by-topic details.cs-group").count()
 
 
+def test_show_all_of_a_topic_group_made_by_the_script_filters_by_its_topic(watched, bib):
+    page = watched.page
+    watched.goto("readings/#by-topic")
+    circuits = next(t for t in bib.topics if t.slug == "circuits")
+    assert page.locator(".cs-show-topic").count() == len(bib.topics)  # one for each topic's group
+    group = page.locator("#topic-circuits")
+    group.evaluate("g => { g.open = true; }")
+    button = group.locator(".cs-topic-meta .cs-show-topic")
+    assert button.inner_text() == f"Show all {len(circuits.keys)}"
+    button.click()
+    assert page.input_value("select[name=topic]") == "circuits"
+    assert shown(page) == {bib[k].slug for k in circuits.keys}
+
+
 def test_topic_chip_of_an_entry_and_a_paper_page_link_filter_by_topic(watched, bib):
     page = watched.page
     watched.goto("readings/")
-    page.locator("#by-session .cs-entry:visible .cs-topic[data-topic='safety']").first.click()
+    page.locator("#by-session .cs-entry:visible .cs-topic[href$='#topic-safety']").first.click()
     assert page.input_value("select[name=topic]") == "safety"
     assert shown(page) == {bib[k].slug for k in next(t for t in bib.topics if t.slug == "safety").keys}
     watched.goto("papers/olsson2022context/")

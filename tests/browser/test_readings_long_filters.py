@@ -96,4 +96,4 @@ def test_the_text_filter_finds_an_author_beyond_the_third(long_page):
     page, _ = long_page
     page.locator("input[name=q]").fill("Polosukhin")
     page.wait_for_function("document.querySelector('.cs-filter-status').textContent.startsWith('Showing 1 ')")
-    assert shown(page) == ["vaswani2017attention"]
+    assert set(shown(page)) == {"vaswani2017attention"}  # its entry, and a line where a session assigns it again

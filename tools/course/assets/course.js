@@ -196,8 +196,20 @@
   // click; where that fails (a page opened as a file), the button opens the file instead. Pages ship them
   // hidden, as they work only with JavaScript: shown here. One listener serves them all, also the buttons a
   // page copies or loads later.
+  // The page's own buttons are shipped hidden; a list's entries (inside data-bibtex, the link to a paper's .bib
+  // with * for its slug) get theirs here, each copying its paper's .bib (once: a copied entry keeps its button).
   function copyButtons(root) {
     root.querySelectorAll("[data-copy-target], [data-copy-url]").forEach(function (button) { button.hidden = false; });
+    root.querySelectorAll("[data-bibtex] .cs-entry[data-key]").forEach(function (entry) {
+      var chips = entry.querySelector(".cs-chips");
+      if (!chips || chips.querySelector(".cs-copy")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "cs-chip cs-copy";
+      button.setAttribute("data-copy-url", entry.closest("[data-bibtex]").getAttribute("data-bibtex").split("*").join(entry.dataset.key));
+      button.textContent = "Copy BibTeX";
+      chips.appendChild(button);
+    });
   }
 
   function copied(button) {

@@ -24,7 +24,7 @@
     var status = form.querySelector(".cs-filter-status");
     var lazy = form.dataset.lists;  // the long list's data file, or undefined
     var data = null, fetching = null;  // its data, once loaded (and the request for it)
-    var total = {};  // the papers listed (their slugs)
+    var info = {};  // each paper's words, topics, year and type, by its key (its slug), read from its full entry
     copyEntries(root);
     read(root);
     groups.forEach(function (group) { group.dataset.wasOpen = group.open ? "1" : ""; });
@@ -48,14 +48,24 @@
       });
     }
 
+    // What the filters read of a paper, from its full entry as shown: its words (those of its buttons aside) and
+    // the authors it does not show (data-authors, after the third), its topic chips, its year and its type. A
+    // line that points to the entry (a paper assigned again) is filtered as its paper.
     function read(container) {
-      container.querySelectorAll(".cs-view .cs-entry").forEach(function (entry) {
-        if (entry.dataset.text !== undefined) return;
-        // what a text search reads: the entry as shown, and every author where it shows three
-        entry.dataset.text = (entry.textContent + " " + (entry.dataset.authors || "")).toLowerCase().replace(/\s+/g, " ");
-        total[entry.dataset.key] = true;
+      container.querySelectorAll(".cs-view .cs-entry:not(.cs-entry--ref)").forEach(function (entry) {
+        var key = entry.dataset.key;
+        if (info[key]) return;
+        var words = Array.prototype.reduce.call(entry.querySelectorAll("button"), function (text, button) {
+          return text.replace(button.textContent, "");
+        }, entry.textContent);
+        var shown = function (selector) { var el = entry.querySelector(selector); return el ? el.textContent : ""; };
+        info[key] = [(words + " " + (entry.dataset.authors || "")).toLowerCase().replace(/\s+/g, " "),
+          Array.prototype.map.call(entry.querySelectorAll("a.cs-topic"), topicOf).join(" "),
+          shown(".cs-entry-year"), shown(".cs-entry-type")];
       });
     }
+
+    function topicOf(chip) { return chip.dataset.topic || decodeURIComponent(chip.hash).replace(/^#topic-/, ""); }
 
     function show(view) {
       views.forEach(function (v) { v.hidden = v.id !== view; });
@@ -78,10 +88,12 @@
       return test;
     }
 
-    // The entries a group shows, and the headings of its lists with them.
+    // The entries a group shows (a long list's, once its data is here, as that data says), and the headings of
+    // its lists with them.
     function hide(group, test) {
       group.querySelectorAll(".cs-entry").forEach(function (entry) {
-        entry.hidden = test.active && !test(entry.dataset.text, entry.dataset.topics, entry.dataset.year, entry.dataset.type);
+        var key = entry.dataset.key, paper = info[key];
+        entry.hidden = test.active && !(lazy && data ? matching[key] : paper && test(paper[0], paper[1], paper[2], paper[3]));
       });
       group.querySelectorAll(".cs-entries").forEach(function (list) {
         var label = list.previousElementSibling;
@@ -181,7 +193,7 @@
       var view = views.filter(function (v) { return !v.hidden; })[0];
       var seen = lazy ? matching : {};
       if (!lazy && view) view.querySelectorAll(".cs-entry:not([hidden])").forEach(function (e) { seen[e.dataset.key] = true; });
-      var count = Object.keys(seen).length, all = lazy ? parseInt(form.dataset.papers, 10) : Object.keys(total).length;
+      var count = Object.keys(seen).length, all = lazy ? parseInt(form.dataset.papers, 10) : Object.keys(info).length;
       status.textContent = active ? "Showing " + count + " of " + all + " papers." : "";
     }
 
@@ -202,7 +214,19 @@
         apply();
       });
     });
-    root.querySelectorAll(".cs-show-topic").forEach(function (button) { button.hidden = false; });
+    // Each topic's group offers the topic's papers listed under other topics too: its topic in the filter.
+    root.querySelectorAll(".cs-view .cs-topic-meta").forEach(function (meta) {
+      var topic = meta.closest(".cs-group").id.replace(/^topic-/, "");
+      var option = form.querySelector("select[name=topic] option[value='" + topic + "']");
+      var count = option && /\((\d+)\)$/.exec(option.textContent);
+      if (!count) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "cs-chip cs-show-topic";
+      button.dataset.topic = topic;
+      button.textContent = "Show all " + count[1];
+      meta.append(" \u00b7 ", button);
+    });
     root.addEventListener("click", function (event) {
       var file = event.target.closest("a.cs-group-file");
       if (file && !file.dataset.csFailed) {  // a long group's next file: into the page
@@ -212,11 +236,11 @@
         load(group, files(group).indexOf(file));
         return;
       }
-      var chip = event.target.closest(".cs-view .cs-topic[data-topic], .cs-show-topic");
+      var chip = event.target.closest(".cs-view a.cs-topic, .cs-show-topic");
       if (!chip) return;
       event.preventDefault();
       event.stopPropagation();
-      chooseTopic(chip.dataset.topic);
+      chooseTopic(topicOf(chip));
     });
     if (lazy) groups.forEach(function (group) { group.addEventListener("toggle", function () { fill(group); }); });
 

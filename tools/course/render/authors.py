@@ -11,7 +11,7 @@ from course.ground.layout import Layout
 from course.link.backlinks import backlinks
 from course.render.env import GeneratedFile, Rendered, SiteContext, environment, render_page
 from course.render.exports import coins
-from course.render.papers import author_hrefs, bibtex_hrefs, describe, paper_hrefs
+from course.render.papers import author_hrefs, bibtex_pattern, describe, paper_hrefs
 
 NAV_TITLE = None  # reached from the readings page and from every paper page
 
@@ -34,15 +34,16 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     template = environment().get_template("author.md.j2")
     macros = environment().get_template("_paper_macros.md.j2").module
     page = urls.author_page("x")  # links from every author page are alike
-    hrefs, bibtex = paper_hrefs(bib, page), bibtex_hrefs(bib, page)
+    hrefs, bibtex = paper_hrefs(bib, page), bibtex_pattern(page)
 
     def u(target: str, anchor: str = "") -> str:
         return urls.relative(page, target, anchor)
 
     def entry(key: str):
         uses = macros.backlinks(links[key], u, describe) if key in links else ""
-        return macros.entry(bib[key], hrefs[key], bibtex[key], extra=uses + coins(bib[key]))
+        return macros.entry(bib[key], hrefs[key], extra=uses + coins(bib[key]))
 
     entries = Rendered(entry)  # a paper's entry is the same on each of its authors' pages
-    return [index] + [render_page(template, urls.author_page(a.slug), title=a.name, author=a, entries=entries)
+    return [index] + [render_page(template, urls.author_page(a.slug), title=a.name, author=a, entries=entries,
+                                  bibtex=bibtex)
                       for a in authors.values() if a.has_page]

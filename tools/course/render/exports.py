@@ -13,7 +13,7 @@ from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 import rispy
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from course.data.bibliography import Bibliography
 from course.data.papers import Paper
@@ -233,8 +233,11 @@ def coins(paper: Paper) -> Markup:
     if paper.doi:
         fields.append(("rft_id", f"info:doi/{paper.doi}"))
     fields += [("rft_id", url) for url in _links(paper)]
-    title = urlencode(fields, quote_via=quote)
-    return Markup(f'<span class="Z3988" title="{escape(title)}"></span>')
+    # Percent-encoded (":" and "/" may stay, as Zotero decodes each value with decodeURIComponent), it holds no
+    # character that HTML escapes but "&", which may stay too: no character reference starts "&ctx" or "&rft".
+    title = urlencode(fields, safe=":/", quote_via=quote)
+    assert not set(title) & set("\"'<>"), title
+    return Markup(f'<span class="Z3988" title="{title}"></span>')
 
 
 # --- files ---------------------------------------------------------------------------------

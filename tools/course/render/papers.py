@@ -105,10 +105,10 @@ def paper_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
     return {key: link(paper.slug) for key, paper in bib.papers.items()}
 
 
-def bibtex_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:
-    """``{key: link}`` from ``page_src`` (or a page in its folder) to the paper's own .bib download."""
-    link = _by_slug(page_src, lambda slug: f"{urls.paper_downloads(slug)}.bib")
-    return {key: link(paper.slug) for key, paper in bib.papers.items()}
+def bibtex_pattern(page_src: str) -> str:
+    """The link from ``page_src`` (or a page in its folder) to a paper's own .bib download, with ``*`` for the
+    paper's slug: a list's data-bibtex, from which course.js makes each entry's copy button."""
+    return _by_slug(page_src, lambda slug: f"{urls.paper_downloads(slug)}.bib")("*")
 
 
 def author_hrefs(bib: Bibliography, page_src: str) -> dict[str, str]:

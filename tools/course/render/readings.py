@@ -20,7 +20,7 @@ from course.ground.layout import Layout
 from course.ground.words import day
 from course.render.env import GeneratedFile, SiteContext, environment, render_page
 from course.render.exports import coins, download_files
-from course.render.papers import bibtex_hrefs, paper_hrefs
+from course.render.papers import bibtex_pattern, paper_hrefs
 
 ALL = "readings/papers"  # the downloads of the whole list: .bib, .ris, .json
 OTHER = "Other"  # the group of papers without keywords
@@ -173,10 +173,10 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     bib = data.bibliography
     topics = bib.topics
     start = [(bib[item.key], item.comment or "") for item in data.course.materials.items if item.key in bib]
-    hrefs, bibtex = paper_hrefs(bib, urls.READINGS), bibtex_hrefs(bib, urls.READINGS)
+    hrefs = paper_hrefs(bib, urls.READINGS)
     macros = environment().get_template("_paper_macros.md.j2").module
-    entries = {key: macros.entry(paper, hrefs[key], bibtex[key], topic_chips=True) for key, paper in bib.papers.items()}
-    with_coins = {key: macros.entry(paper, hrefs[key], bibtex[key], topic_chips=True, extra=coins(paper))
+    entries = {key: macros.entry(paper, hrefs[key], topic_chips=True) for key, paper in bib.papers.items()}
+    with_coins = {key: macros.entry(paper, hrefs[key], topic_chips=True, extra=coins(paper))
                   for key, paper in bib.papers.items()}
     lists = Lists() if len(bib.papers) > ON_DEMAND_ABOVE else None
     sessions = session_groups(data)  # a long list's views are files of their own: each has the full entries
@@ -186,7 +186,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     page = render_page(
         "readings.md.j2", urls.READINGS, title="Readings",
         bib=bib, topics=topics, start=start, entries=entries, with_coins=with_coins, hrefs=hrefs, years=years,
-        types=types, sessions=sessions, by_topic=by_topic, lists=lists,
+        types=types, sessions=sessions, by_topic=by_topic, lists=lists, bibtex=bibtex_pattern(urls.READINGS),
         all=ALL, topic_downloads={t.slug: topic_downloads(t.slug) for t in topics},
     )
     files = [page] + (list_files(lists, sessions + by_topic, bib, entries, with_coins, hrefs) if lists else [])
