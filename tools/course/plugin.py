@@ -7,6 +7,7 @@ docs_dir: generated pages are handed to MkDocs with ``File.generated``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from pathlib import Path
@@ -37,6 +38,7 @@ from course.render.citations import render_citations, render_notebook_citations
 from course.render.env import SiteContext, environment
 from course.render.nav import build_nav
 from course.render.registry import generate
+from course.shared_markdown import SharedMarkdown
 from course.slides.stage import DeckStage
 from course.theme_css import cut_main_css, is_main_css
 
@@ -89,6 +91,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for warning in self.data.warnings:  # `--strict` makes them errors
             log.warning(warning.as_warning())
         self.notebooks = NotebookStage(self.layout)
+        self._markdown = SharedMarkdown()  # the generated pages' converter
         self.maths = MathsTypesetter(ASSETS / "katex" / "katex.min.js", self.layout.cache / "maths")
         cache_compiled(environment(), self.layout.cache / "templates")  # the pages' templates, compiled once
         self._embedded: dict[tuple[str, str], str] = {}  # (page url, notebook) -> its HTML, until on_post_page
@@ -154,6 +157,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.src_uri in self._generated:  # mostly HTML: Markdown need not read it (citations are not in it)
             markdown, self._aside[page.file.src_uri] = set_aside(markdown)
+            page.render = functools.partial(self._markdown.render, page)  # one converter for them all
         # A hand-written page: errors point into it (where a page may cite at all: that path takes a while).
         display = self.layout.show(self.layout.docs / page.file.src_uri) if may_cite(markdown) else None
         try:
