@@ -21,6 +21,7 @@ IGNORED_CLASSES = frozenset({"cs-bibtex", "clipboard-copy-txt", "jp-RenderedText
 
 _TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>", re.S)
 _CLASS = re.compile(r"""(?:^|\s)class\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_FLAT = frozenset({"pre", "code", "script", "style", "textarea"})  # elements that hold no other element of their kind
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 _CONTENT = re.compile(r"<article\b[^>]*>")
 _OPENING = re.compile("|".join(re.escape(left) for left, _, _ in DELIMITERS))
@@ -85,15 +86,14 @@ def _closing(text: str, right: str, start: int) -> int:
 
 
 def _typeset_region(region: str, render: Render) -> str:
-    out, position = [], 0
+    out, position, search_from = [], 0, 0
     skipping: list[str] = []  # the tag that began the ignored element, once per level of its own nesting
-    for tag in _TAG.finditer(region):
-        if not skipping and tag.start() > position:
-            out.append(_typeset_text(region[position:tag.start()], render))
-        elif tag.start() > position:
-            out.append(region[position:tag.start()])
+    while (tag := _TAG.search(region, search_from)) is not None:
+        if tag.start() > position:
+            text = region[position:tag.start()]
+            out.append(text if skipping else _typeset_text(text, render))
+        position = search_from = tag.end()
         out.append(tag[0])
-        position = tag.end()
         closing, name, attributes = tag[1], (tag[2] or "").lower(), tag[3] or ""
         if not name or name in _VOID or attributes.rstrip().endswith("/"):
             continue
@@ -103,11 +103,21 @@ def _typeset_region(region: str, render: Render) -> str:
                     skipping.pop()
                 else:
                     skipping.append(name)
+        elif not closing and name in _FLAT:  # code, a script: straight to its end (not tag by tag: a notebook's
+            end = _closing_tag(region, name, tag.end())  # highlighted code is thousands of spans)
+            out.append(region[tag.end():end])
+            position = search_from = end
         elif not closing and (name in IGNORED_TAGS or _ignored_class(attributes)):
             skipping.append(name)
     if position < len(region):
         out.append(region[position:] if skipping else _typeset_text(region[position:], render))
     return "".join(out)
+
+
+def _closing_tag(region: str, name: str, start: int) -> int:
+    """Where the element ``name`` that opened before ``start`` closes (its closing tag is left to the loop)."""
+    match = re.compile(rf"</{name}\s*>", re.I).search(region, start)
+    return match.start() if match else len(region)
 
 
 def _ignored_class(attributes: str) -> bool:

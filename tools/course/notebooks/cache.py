@@ -26,11 +26,12 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from course.ground.keyed_files import atomic_write, write_if_changed
+
+if TYPE_CHECKING:  # nbformat (with jsonschema) is imported where a notebook is read or written: a warm build does neither
+    from nbformat import NotebookNode
 
 __all__ = ["CacheRecord", "NotebookCache", "merge_outputs", "atomic_write", "write_if_changed"]
 
@@ -120,6 +121,7 @@ class NotebookCache:
 
     def lookup(self, name: str, key: str) -> tuple[CacheRecord, NotebookNode] | None:
         """The executed notebook stored under exactly this key, or None."""
+        import nbformat
         record = self.record(name)
         if record is None or record.key != key:
             return None
@@ -131,6 +133,7 @@ class NotebookCache:
 
     def store(self, record: CacheRecord, nb: NotebookNode) -> Path:
         """Store a successful run: notebook first, then the record that points at it."""
+        import nbformat
         path = self.notebook_path(record)
         atomic_write(path, nbformat.writes(nb))
         atomic_write(self.entry_dir(record.name) / "record.json", json.dumps(asdict(record), indent=1, sort_keys=True))

@@ -11,10 +11,12 @@ from __future__ import annotations
 import copy
 import json
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import nbformat
-from nbformat import NotebookNode
+if TYPE_CHECKING:  # nbformat (with jsonschema) is imported where a notebook is read or written: a warm build does neither
+    from nbformat import NotebookNode
+
 
 SETUP_TAG = "colab-setup"
 _GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
@@ -45,6 +47,7 @@ def files_base_url(site_url: str | None, repo_url: str | None, branch: str, site
 
 
 def setup_cell(files: list[str], base_url: str) -> NotebookNode:
+    import nbformat
     source = "\n".join(
         [
             "# Setup for Colab (or any copy outside the course repository): fetch the course's",

@@ -18,12 +18,15 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psutil
-from nbformat import NotebookNode
 
 from course.ground.errors import Problem
 from course.notebooks.source import SourceNotebook
+
+if TYPE_CHECKING:  # nbformat (with jsonschema) is imported where a notebook is read or written: a warm build does neither
+    from nbformat import NotebookNode
 
 # nbclient logs its own view of a timeout or error; ours is the one message the user sees.
 _NBCLIENT_LOG = logging.getLogger("course.notebooks.nbclient")
@@ -224,7 +227,6 @@ def kernel_failed(nb: SourceNotebook, error: BaseException, log_tail: str = "") 
     if log_tail.strip():  # the kernel's own last words, so that one can tell why it died
         message += "\n    kernel log: " + log_tail.strip().replace("\n", "\n    ")
     return Problem(nb.display, 1, 0, message)
-
 
 
 def _innermost_local_frame(nb: SourceNotebook, traceback: str) -> str | None:

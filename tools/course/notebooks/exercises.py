@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import TYPE_CHECKING
 
-from nbformat import NotebookNode
+if TYPE_CHECKING:  # nbformat (with jsonschema) is imported where a notebook is read or written: a warm build does neither
+    from nbformat import NotebookNode
+
 
 EXERCISE, SOLUTION = "exercise", "solution"
 SUMMARY = "Show solution"

@@ -20,7 +20,6 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-import nbformat
 
 from course.ground.layout import Layout
 from course.notebooks import colab, exercises, slim
@@ -50,6 +49,7 @@ class Publisher:
 
     def write_copies(self, result: NotebookResult) -> None:
         """The notebook as rendered on the page, and the download copy with the Colab setup cell."""
+        import nbformat
         if result.nb is None:
             return
         files = result.deps.relative(self.layout.notebooks.resolve()) if result.deps else []
@@ -201,6 +201,7 @@ def strip_mathjax(rendered: str) -> str:
 @lru_cache(maxsize=4)
 def shared_styles(theme: str = "light") -> tuple[str, ...]:
     """The style blocks the converter emits for every notebook (found by rendering an empty one)."""
+    import nbformat
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "empty.ipynb"
         nbformat.write(nbformat.v4.new_notebook(), path)

@@ -16,8 +16,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from course.ground.errors import CourseDataError, Problem
 from course.ground.layout import Layout
@@ -27,6 +26,9 @@ from course.notebooks.inputs import Dependencies, Inputs, describe_change, input
 from course.notebooks.kept_inputs import kept_inputs_of
 from course.notebooks.versions import refresh_versions
 from course.notebooks.source import SourceNotebook, read_notebook
+
+if TYPE_CHECKING:  # nbformat (with jsonschema) is imported where a notebook is read or written: a warm build does neither
+    from nbformat import NotebookNode
 
 log = logging.getLogger("mkdocs.plugins.course.notebooks")
 

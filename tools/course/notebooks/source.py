@@ -13,15 +13,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from course.ground.errors import CourseDataError, Problem, display_path
 from course.ground.layout import NOTEBOOK_CELL_MARKER
 from course.ground.keyed_files import atomic_write, sha_text
 from course.ground.source_files import read_source
 from course.notebooks.versions import installed_version
+
+if TYPE_CHECKING:  # nbformat (with jsonschema) is imported where a notebook is read or written: a warm build does neither
+    from nbformat import NotebookNode
 
 _MARKER = NOTEBOOK_CELL_MARKER
 _OPTION_KEYS = {"timeout"}
@@ -93,6 +94,7 @@ def read_notebook(path: Path, root: Path | None = None, *, parsed: Path | None =
 
 def _kept_parse(text: str, kept: Path) -> NotebookNode:
     """The parse of ``text``, from ``kept`` where it holds the parse of this very text by this jupytext."""
+    import nbformat
     key = sha_text(f"{installed_version('jupytext')} {PARSE_VERSION}\n{text}")
     try:
         found = json.loads(kept.read_text(encoding="utf-8"))
