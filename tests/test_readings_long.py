@@ -1,5 +1,7 @@
-"""A long readings list (render.readings.ON_DEMAND_ABOVE papers and more): the page lists its groups, and each
-group's entries are in files of their own that the page loads when the group opens (tests/browser/test_readings_long_filters.py)."""
+"""The readings page's groups that load on demand: a long list's (render.readings.ON_DEMAND_ABOVE papers and
+more), whose page lists its groups, each group's entries in files of their own that the page loads when the group
+opens (tests/browser/test_readings_long_filters.py); and a short list's by-topic view, loaded so when it is shown
+(tests/browser/test_readings.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site, copy_project
+from conftest import ROOT, build_site, copy_project
 from course.data.load import load_course_data
 from course.ground.layout import Layout
 from course.render import readings
@@ -79,7 +81,23 @@ def test_the_filters_data_has_each_papers_words_and_each_groups_papers_file_by_f
             assert [li["data-key"] for li in part.select(".cs-entry")] == slugs
 
 
-def test_a_short_list_is_one_page(built_site):
+def test_a_short_list_has_its_by_session_view_in_the_page_and_its_by_topic_view_in_files(built_site):
     readings_page = page(built_site)
-    assert readings_page.select(".cs-entry") and not readings_page.select("a.cs-group-file")
-    assert not (built_site / "readings" / "lists.json").exists()
+    by_session, by_topic = readings_page.find(id="by-session"), readings_page.find(id="by-topic")
+    assert by_session.select(".cs-entry") and not by_session.select("a.cs-group-file")
+    assert not by_topic.select(".cs-entry") and not readings_page.select_one(".cs-readings-filter").has_attr("data-lists")
+    assert not (built_site / "readings" / "lists.json").exists()  # the filters read the by-session view's entries
+
+
+def test_each_topics_group_links_a_file_with_its_papers(built_site):
+    bib = load_course_data(Layout.from_mkdocs_yml(ROOT), check_notebooks=False).bibliography
+    by_topic = page(built_site).find(id="by-topic")
+    for group in readings.topic_groups(bib):
+        files = by_topic.find(id=group.id).select("a.cs-group-file")
+        assert [a["href"] for a in files] == ([f"list-{group.id}-1.html"] if group.size else [])
+        parts = [BeautifulSoup((built_site / "readings" / a["href"]).read_text(encoding="utf-8"), "html.parser") for a in files]
+        assert all(part.title.get_text() == f"Readings: {group.title}" for part in parts)  # a page of its own
+        keys = [li["data-key"] for part in parts for li in part.select(".cs-entry")]
+        assert keys == [bib[item.key].slug for _, items in group.parts for item in items]
+        assert all(group.topic.slug in bib[item.key].topic_slugs.split() for _, items in group.parts for item in items
+                   ) if group.topic else not any(bib[item.key].topics for _, items in group.parts for item in items)

@@ -154,7 +154,7 @@ def test_copy_button_of_a_reading_list_copies_the_papers_own_bibtex_file(watched
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     page = watched.page
     watched.goto("readings/#by-topic")
-    button = page.locator("#by-topic button.cs-copy[data-copy-url]:visible").first  # in an entry readings.js copied
+    button = page.locator("#by-topic button.cs-copy[data-copy-url]:visible").first  # in an entry readings.js loaded
     assert page.evaluate("typeof ClipboardItem") == "function"  # the write that waits for the fetch (Safari's way)
     url = button.get_attribute("data-copy-url")
     assert url.endswith(".bib")
@@ -183,14 +183,16 @@ EACH_ENTRYS_BUTTONS = ("els => els.map(e => [e.dataset.key, e.querySelector('a')
 
 def test_course_js_gives_each_list_entry_one_copy_button_for_its_own_papers_bibtex(watched, context, base_url):
     """The lists ship no copy buttons (the readings page's views, an author's page): course.js makes one for each
-    entry, copies of entries included, from the list's link to a .bib with * for the paper's slug."""
+    entry, those loaded later included, from the list's link to a .bib with * for the paper's slug."""
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     page = watched.page
     watched.goto("readings/")
+    page.locator(".cs-view-link[data-view='by-topic']").click()  # its entries load from its groups' files
+    page.wait_for_function("document.querySelectorAll('#by-topic .cs-entry button.cs-copy').length"
+                           " === document.querySelectorAll('#by-session .cs-entry:not(.cs-entry--ref)').length")
     entries = page.eval_on_selector_all(".cs-view .cs-entry:not(.cs-entry--ref)", EACH_ENTRYS_BUTTONS)
     assert len(entries) > 100 and len({key for key, _, _ in entries}) == len(entries) // 2  # in both views
     assert all(href == f"{base_url}papers/{key}/" and urls == [f"../papers/{key}/{key}.bib"] for key, href, urls in entries)
-    page.locator(".cs-view-link[data-view='by-topic']").click()
     button = page.locator('#by-topic .cs-entry[data-key="vaswani2017attention"] button.cs-copy')
     button.evaluate("b => { b.closest('details').open = true; }")
     button.click()

@@ -1,5 +1,6 @@
-"""The readings page in Chromium: its two views, its filters (topic, years, type, text) by mouse and by
-keyboard, from a file on disk (no server), and its height on a phone."""
+"""The readings page in Chromium: its two views (the by-topic view's entries loaded from its groups' files when
+it is shown), its filters (topic, years, type, text) by mouse and by keyboard, from a file on disk (no server),
+and its height on a phone."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from browser.chromium import ROOT, screenshot
 from course.data.load import load_course_data
 from course.ground.layout import Layout
+from course.render.readings import topic_groups
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("site")]
 
@@ -21,8 +23,13 @@ def bib():
     return load_course_data(Layout.from_mkdocs_yml(ROOT), check_notebooks=False).bibliography
 
 
+LOADED = ("!document.querySelector('.cs-group[aria-busy]') && [...document.querySelectorAll("
+          "'.cs-view:not([hidden]) a.cs-group-file')].every(a => a.hidden || a.dataset.csFailed)")
+
+
 def shown(page) -> set[str]:
-    """The papers (slugs) a reader sees in the current view."""
+    """The papers (slugs) a reader sees in the current view, once it has loaded its groups' files."""
+    page.wait_for_function(LOADED)
     return set(page.eval_on_selector_all(".cs-view:not([hidden]) .cs-entry", "els => els.filter(e => e.checkVisibility())"
                                          ".map(e => e.dataset.key)"))
 
@@ -140,11 +147,12 @@ def test_text_filter_finds_authors_beyond_the_third_and_titles(watched, bib):
     assert page.locator(".cs-view:not([hidden]) details.cs-group:visible").count() == 0  # empty groups go
 
 
-def test_by_topic_the_entries_are_copies_of_the_by_session_views_with_one_coins_per_paper(watched, bib):
+def test_by_topic_the_entries_load_from_the_groups_files_with_one_coins_per_paper(watched, bib):
     page = watched.page
     watched.goto("readings/#by-topic")
+    page.wait_for_function(LOADED)
     view = page.locator("#by-topic")
-    assert view.locator(".cs-entry--ref").count() == 0  # every line replaced by the paper's entry
+    assert view.locator(".cs-entry--ref, a.cs-group-file:visible").count() == 0  # every group's files loaded
     keys = view.locator(".cs-entry").evaluate_all("els => els.map(e => e.dataset.key)")
     assert sorted(keys) == sorted(p.slug for p in bib.papers.values())
     entry = view.locator('.cs-entry[data-key="vaswani2017attention"]')
@@ -159,18 +167,49 @@ def test_by_topic_the_entries_are_copies_of_the_by_session_views_with_one_coins_
     assert shown(page) == {bib[k].slug for k in next(t for t in bib.topics if t.slug == "transformers").keys}
 
 
-def test_without_javascript_each_topic_lists_its_papers_as_links(browser, base_url, bib):
+def test_the_by_topic_view_loads_its_groups_files_when_shown_and_the_filters_work_in_it(watched, bib):
+    page = watched.page
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    watched.goto("readings/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if "/readings/list-" in url]  # a first visit loads none of them
+    page.fill("input[name=from]", "2022")
+    page.locator(".cs-view-link[data-view='by-topic']").click()
+    assert shown(page) == slugs(bib, lambda p: p.year.isdigit() and int(p.year) >= 2022)
+    files = {url.rsplit("/", 1)[1] for url in requested if "/readings/list-" in url}
+    assert files == {f"list-{g.id}-1.html" for g in topic_groups(bib) if g.size}
+    assert page.locator("#by-topic .cs-entry").count() == len(bib.papers)
+    page.fill("input[name=from]", "")
+    page.select_option("select[name=type]", "Conference paper")
+    assert shown(page) == slugs(bib, lambda p: p.type_label == "Conference paper")
+    page.fill("input[name=q]", "Polosukhin")  # an author the entry does not show
+    assert shown(page) == {"vaswani2017attention"}
+    assert status(page) == f"Showing 1 of {len(bib.papers)} papers."
+    page.locator(".cs-filter-clear").click()
+    page.select_option("select[name=topic]", "circuits")
+    assert shown(page) == {bib[k].slug for k in next(t for t in bib.topics if t.slug == "circuits").keys}
+
+
+def test_without_javascript_each_topic_links_the_pages_of_its_papers(browser, base_url, bib):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(base_url + "readings/")
         assert page.locator("#by-topic").is_visible() and page.locator("#by-session").is_visible()
-        lines = page.locator("#by-topic .cs-entry--ref").evaluate_all(
-            "els => els.map(e => [e.closest('.cs-group').id, e.dataset.key, e.querySelector('a.cs-entry-title').href])")
+        files = page.locator("#by-topic a.cs-group-file").evaluate_all("els => els.map(a => [a.closest('.cs-group').id, a.href])")
+        assert {group for group, _ in files} == {t for t in page.locator("#by-topic .cs-group").evaluate_all(
+            "gs => gs.filter(g => +g.querySelector('.cs-count').textContent > 0).map(g => g.id)")}
+        lines = []
+        for group, href in files:  # each group's list is a page of its own, its entries linked to the papers' pages
+            page.goto(href)
+            lines += [[group, key, title] for key, title in page.locator(".cs-entry").evaluate_all(
+                "els => els.map(e => [e.dataset.key, e.querySelector('a.cs-entry-title').href])")]
         assert sorted(key for _, key, _ in lines) == sorted(p.slug for p in bib.papers.values())
         assert all(href == f"{base_url}papers/{key}/" for _, key, href in lines)
         olsson = next(group for group, key, _ in lines if key == "olsson2022context")
         assert olsson == "topic-induction-heads"  # under its most specific topic
+        page.goto(base_url + "readings/")
         assert page.locator("#by-session .cs-entry:not(.cs-entry--ref)").count() == len(bib.papers)
     finally:
         context.close()
@@ -189,6 +228,23 @@ def test_filters_work_from_a_file_without_a_server(browser, real_site, bib):
         button.click()
         page.wait_for_url((real_site / "readings" / url).resolve().as_uri())
         assert page.locator("body").inner_text().startswith("@")
+        # No fetch of the by-topic view's lists either: each topic shows its group, whatever the filters, with
+        # the link to its list, a page of its own.
+        page.goto((real_site / "readings" / "index.html").as_uri())
+        page.select_option("select[name=topic]", "grokking")
+        page.locator(".cs-view-link[data-view='by-topic']").click()
+        page.wait_for_function(LOADED)
+        assert status(page) == "Opened as a file, the page cannot load this view's lists: each opens from its link."
+        assert page.locator("#by-topic .cs-entry").count() == 0
+        visible = page.locator("#by-topic details.cs-group:visible").evaluate_all("gs => gs.map(g => g.id)")
+        assert visible == [g.id for g in topic_groups(bib) if g.size]
+        link = page.locator("#topic-grokking a.cs-group-file")
+        page.locator("#topic-grokking").evaluate("g => { g.open = true; }")
+        link.click()
+        page.wait_for_url("**/readings/list-topic-grokking-1.html")
+        grokking = next(g for g in topic_groups(bib) if g.id == "topic-grokking")
+        assert page.locator(".cs-entry").evaluate_all("els => els.map(e => e.dataset.key)") == [
+            bib[item.key].slug for _, items in grokking.parts for item in items]
     finally:
         context.close()
 

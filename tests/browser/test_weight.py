@@ -20,8 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("si
 
 BASE = "Material's CSS (its main stylesheet cut to the rules the site can use) and JS 299 kB, the sitemap 21 kB"
 OVER = {  # measured 2026-12-02, with Material's main stylesheet cut (138 kB to 93 kB)
-    "readings": f"571 kB: {BASE}, the page's HTML 241 kB (every paper's full entry once, 1.9 kB with its COinS, in the "
-                "by-session view; a line for it in the by-topic view, which readings.js fills with copies)",
+    "readings": f"497 kB: {BASE}, the page's HTML 165 kB (every paper's full entry once, 1.4 kB with its COinS, in the "
+                "by-session view; the by-topic view's groups load their entries from files when it is shown)",
     NOTEBOOK_KIND: "1,027 kB (sparse-autoencoders, two notebooks): KaTeX 276 kB of JS and 76 kB of fonts (maths on "
                    "the first screen), the page's HTML 311 kB, the CSS 172 kB (the notebooks' and KaTeX's with Material's)",
 }

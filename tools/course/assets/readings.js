@@ -1,13 +1,13 @@
-/* The readings page: two views (by session, by topic) and filters by text, topic, type and years, all in
- * the page (no server).  The by-topic view's entries are copies of the by-session view's (the page has
- * each once).  Without JavaScript both views are shown, one after the other, with their long groups
- * collapsed, the by-topic view as links to the papers; the filters stay hidden, since they would do nothing.
+/* The readings page: two views (by session, by topic) and filters by text, topic, type and years.  The page
+ * has each paper's entry once, in the by-session view, and the filters read the entries as shown.  Without
+ * JavaScript both views are shown, one after the other, with their long groups collapsed; the filters stay
+ * hidden, since they would do nothing.
  *
- * A long list (thousands of papers) is not one page of them all: each group links the files of its entries
- * (readings/list-*.html, a hundred entries each), which are loaded into the group when it opens, and the
- * filters read every paper's words from one file (the form's data-lists) before they load the groups that
- * have papers to show.  Those files are fetched, so a long list needs the site served (not opened as a file);
- * without JavaScript, the links open them. */
+ * The by-topic view's groups link the files of their entries (readings/list-*.html, a hundred entries each),
+ * which are loaded into the groups when the view is shown.  A long list (thousands of papers) is not one page
+ * of them all: its by-session groups are so too, each loaded when it opens, and the filters read every paper's
+ * words from one file (the form's data-lists) before they load the groups that have papers to show.  Those
+ * files are fetched, so they need the site served (not opened as a file): without, the links open them. */
 (function () {
   "use strict";
 
@@ -25,28 +25,8 @@
     var lazy = form.dataset.lists;  // the long list's data file, or undefined
     var data = null, fetching = null;  // its data, once loaded (and the request for it)
     var info = {};  // each paper's words, topics, year and type, by its key (its slug), read from its full entry
-    copyEntries(root);
     read(root);
     groups.forEach(function (group) { group.dataset.wasOpen = group.open ? "1" : ""; });
-
-    // The page has each paper's full entry once, in the by-session view; the by-topic view lists each paper as
-    // a line that points there, which a copy of the entry replaces: without its COinS (Zotero finds each paper
-    // once) and without ids. (A long list's files have the full entries of both views.)
-    function copyEntries(container) {
-      var full = {};
-      container.querySelectorAll("#by-session .cs-entry:not(.cs-entry--ref)").forEach(function (entry) {
-        full[entry.dataset.key] = entry;
-      });
-      container.querySelectorAll("#by-topic .cs-entry--ref").forEach(function (line) {
-        var entry = full[line.dataset.key];
-        if (!entry) return;
-        var copy = entry.cloneNode(true);
-        copy.querySelectorAll(".Z3988").forEach(function (coins) { coins.remove(); });
-        copy.removeAttribute("id");
-        copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
-        line.replaceWith(copy);
-      });
-    }
 
     // What the filters read of a paper, from its full entry as shown: its words (those of its buttons aside) and
     // the authors it does not show (data-authors, after the third), its topic chips, its year and its type. A
@@ -118,9 +98,8 @@
         if (!response.ok) throw new Error(response.statusText);
         return response.text();
       }).then(function (html) {
-        var loaded = document.createElement("div");
-        loaded.innerHTML = html;
-        while (loaded.firstChild) part.appendChild(loaded.firstChild);
+        var loaded = new DOMParser().parseFromString(html, "text/html").body;  // a page of its own: its body
+        while (loaded.firstChild) part.appendChild(document.adoptNode(loaded.firstChild));
         link.hidden = true;
         link.parentNode.hidden = files(group).every(function (a) { return a.hidden; });
         read(part);
@@ -129,7 +108,10 @@
       }).catch(function () {  // not served (a file on disk): the link opens the file instead
         part.remove();
         link.dataset.csFailed = "1";
-      }).then(function () { busy(group, -1); });
+      }).then(function () {
+        busy(group, -1);  // the filters of a short list count the entries shown: once all are here
+        if (!lazy && !root.querySelector(".cs-group[aria-busy]")) apply();
+      });
     }
 
     // aria-busy while a group's files load
@@ -139,10 +121,12 @@
       if (loading > 0) group.setAttribute("aria-busy", "true"); else group.removeAttribute("aria-busy");
     }
 
-    // An open group of a long list gets the files that have papers to show (the first, without filters).
+    // A group that loads on demand gets its files: a short list's, all of them once its view is shown; a long
+    // list's, once open, those that have papers to show (the first, without filters).
     function fill(group) {
       var test = filter(), parts = data && data.groups[group.id];
-      if (!group.open) return;
+      if (!lazy && !group.closest(".cs-view").hidden) files(group).forEach(function (link, i) { load(group, i); });
+      if (!lazy || !group.open) return;
       if (!test.active || !parts) {
         if (!group.querySelector(".cs-group-part")) load(group, 0);
         return;
@@ -184,18 +168,23 @@
           count.dataset.all = count.dataset.all || count.textContent;
           count.textContent = active ? shown + " of " + count.dataset.all : count.dataset.all;
         }
-        group.hidden = active && shown === 0;
+        group.hidden = active && shown === 0 && !failed(group);
         var view = group.closest(".cs-view");  // a long list opens a few groups of the view shown, none of the other
         opened[view.id] = (opened[view.id] || 0) + (active && shown > 0 ? 1 : 0);
         group.open = !active ? group.dataset.wasOpen === "1" : shown > 0 && (!lazy || !view.hidden && opened[view.id] <= OPEN_AT_MOST);
-        if (lazy) fill(group);
+        fill(group);
       });
       var view = views.filter(function (v) { return !v.hidden; })[0];
       var seen = lazy ? matching : {};
       if (!lazy && view) view.querySelectorAll(".cs-entry:not([hidden])").forEach(function (e) { seen[e.dataset.key] = true; });
       var count = Object.keys(seen).length, all = lazy ? parseInt(form.dataset.papers, 10) : Object.keys(info).length;
-      status.textContent = active ? "Showing " + count + " of " + all + " papers." : "";
+      status.textContent = view && view.querySelector(".cs-group-file[data-cs-failed]") ?
+        "Opened as a file, the page cannot load this view's lists: each opens from its link." :
+        active ? "Showing " + count + " of " + all + " papers." : "";
     }
+
+    // A group whose files could not load (a file on disk): it shows their links, whatever the filters.
+    function failed(group) { return !group.querySelector(".cs-entry") && Boolean(group.querySelector("[data-cs-failed]")); }
 
     function chooseTopic(topic) {
       if (form.elements.topic) form.elements.topic.value = topic;
@@ -242,7 +231,7 @@
       event.stopPropagation();
       chooseTopic(topicOf(chip));
     });
-    if (lazy) groups.forEach(function (group) { group.addEventListener("toggle", function () { fill(group); }); });
+    groups.forEach(function (group) { group.addEventListener("toggle", function () { fill(group); }); });
 
     // From a paper's page: #topic-x shows all the topic's papers, ?type=x and ?year=n the papers of that type
     // or year (a query, not an anchor: the page has no such place); a link to a session opens it.

@@ -2,16 +2,16 @@
 with client-side filters; and the downloads (BibTeX, RIS, CSL-JSON) of the whole list and of each topic.
 
 The page carries each paper's full entry once, in the by-session view (with its COinS, so that Zotero finds
-each paper once); the by-topic view lists each paper as a line that points there, which the page's script
-replaces with a copy of the entry. A long list's groups load on demand: there each view's files have the
-full entries."""
+each paper once). The by-topic view's groups load on demand: each links the files of its entries, which the
+page's script loads when the view is shown; a long list's by-session groups load so too, and its filters read
+every paper's words from one data file."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from course.data.bibliography import Bibliography, Topic
 from course.data.load import CourseData
@@ -48,7 +48,7 @@ def topic_downloads(slug: str) -> str:
 @dataclass(frozen=True)
 class Listed:
     """A paper in a group: its full entry where the view lists it first, else a pointer to that place (where
-    and anchor: for a full entry, the place itself)."""
+    and anchor)."""
 
     key: str
     first: bool
@@ -90,7 +90,7 @@ def session_groups(data: CourseData) -> list[Group]:
                     items.append(Listed(key, False, *first[key]))
                 else:
                     first[key] = (f"session {session.number}", anchor)
-                    items.append(Listed(key, True, *first[key]))
+                    items.append(Listed(key, True))
             if items:
                 parts.append((heading, tuple(items)))
         if parts:
@@ -99,22 +99,14 @@ def session_groups(data: CourseData) -> list[Group]:
     bib = data.bibliography
     rest = sorted((key for key in bib.papers if key not in first), key=bib.newest_first)
     if rest:
-        listed = tuple(Listed(k, True, "the papers not assigned to a session", "session--none") for k in rest)
-        groups.append(Group("session--none", "Not assigned to a session", (("", listed),),
+        groups.append(Group("session--none", "Not assigned to a session", (("", tuple(Listed(k, True) for k in rest)),),
                             "Syllabus materials, talk and podcast recommendations, project starting points", coins=True))
     return groups
 
 
-def full_entries(groups: list[Group]) -> dict[str, Listed]:
-    """Each paper's full entry in a view (its groups): the place that a line elsewhere points to."""
-    return {item.key: replace(item, first=False) for group in groups for _, items in group.parts for item in items
-            if item.first}
-
-
-def topic_groups(bib: Bibliography, full: dict[str, Listed] | None = None) -> list[Group]:
+def topic_groups(bib: Bibliography) -> list[Group]:
     """One group per topic, in the vocabulary's order; each paper is listed under its most specific topic
-    (the one with the fewest papers), so that it appears once, with its other topics as chips: as its full
-    entry, or given ``full`` (each paper's place in the other view) as a line that points there."""
+    (the one with the fewest papers), so that it appears once, with its other topics as chips."""
     size = {t.slug: len(t.keys) for t in bib.topics}
     order = {t.slug: i for i, t in enumerate(bib.topics)}
     home: dict[str, list[str]] = {t.slug: [] for t in bib.topics}
@@ -125,19 +117,25 @@ def topic_groups(bib: Bibliography, full: dict[str, Listed] | None = None) -> li
             home[min(topics, key=lambda s: (size[s], order[s]))].append(key)
         else:
             untagged.append(key)
-    listed = (lambda keys: tuple(full[k] for k in keys)) if full else (lambda keys: tuple(Listed(k, True) for k in keys))
-    groups = [Group(f"topic-{t.slug}", t.label, (("", listed(home[t.slug])),), t.description, t) for t in bib.topics]
+    groups = [Group(f"topic-{t.slug}", t.label, (("", tuple(Listed(k, True) for k in home[t.slug])),), t.description, t) for t in bib.topics]
     if untagged:
-        groups.append(Group("topic--none", OTHER, (("", listed(untagged)),), "Papers without keywords"))
+        groups.append(Group("topic--none", OTHER, (("", tuple(Listed(k, True) for k in untagged)),), "Papers without keywords"))
     return groups
 
 
 @dataclass(frozen=True)
 class Lists:
-    """A long list's groups, each in files of ``PART`` entries (``readings/list-<group>-<n>.html``, beside the
-    page, so that their links work in it and alone), and the filters' data (``LISTS``)."""
+    """The groups that load on demand, each in files of ``PART`` entries (``readings/list-<group>-<n>.html``,
+    beside the page, so that their links work in it and alone): those of the by-topic view, and a long list's
+    by-session view too, whose filters then read the papers' words from a data file (``LISTS``; None: from the
+    page's entries)."""
 
-    data: str = LISTS
+    views: tuple[str, ...] = ("by-topic",)  # the views (their ids) whose groups load on demand
+    data: str | None = None
+
+    @staticmethod
+    def of(papers: int) -> Lists:
+        return Lists(("by-session", "by-topic"), LISTS) if papers > ON_DEMAND_ABOVE else Lists()
 
     @staticmethod
     def parts(group: Group) -> list[tuple[tuple[str, tuple[Listed, ...]], ...]]:
@@ -178,9 +176,9 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
     entries = {key: macros.entry(paper, hrefs[key], topic_chips=True) for key, paper in bib.papers.items()}
     with_coins = {key: macros.entry(paper, hrefs[key], topic_chips=True, extra=coins(paper))
                   for key, paper in bib.papers.items()}
-    lists = Lists() if len(bib.papers) > ON_DEMAND_ABOVE else None
-    sessions = session_groups(data)  # a long list's views are files of their own: each has the full entries
-    by_topic = topic_groups(bib, None if lists else full_entries(sessions))
+    lists = Lists.of(len(bib.papers))
+    sessions = session_groups(data)
+    by_topic = topic_groups(bib)
     years = sorted({int(p.year) for p in bib.papers.values() if p.year.isdigit()})
     types = sorted({(p.type_label, p.type_slug) for p in bib.papers.values()})
     page = render_page(
@@ -189,7 +187,8 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
         types=types, sessions=sessions, by_topic=by_topic, lists=lists, bibtex=bibtex_pattern(urls.READINGS),
         all=ALL, topic_downloads={t.slug: topic_downloads(t.slug) for t in topics},
     )
-    files = [page] + (list_files(lists, sessions + by_topic, bib, entries, with_coins, hrefs) if lists else [])
+    on_demand = (sessions if "by-session" in lists.views else []) + by_topic
+    files = [page] + list_files(lists, on_demand, bib, entries, with_coins, hrefs)
     files += download_files(ALL, bib, bib.keys())
     for topic in topics:
         files += download_files(topic_downloads(topic.slug), bib, topic.keys)
@@ -198,10 +197,12 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
 
 def list_files(lists: Lists, groups: list[Group], bib: Bibliography, entries: dict, with_coins: dict,
                hrefs: dict) -> list[GeneratedFile]:
-    """Each group's files, and the filters' data."""
+    """Each group's files, and the filters' data where they read it from a file."""
     macros = environment().get_template("_readings_macros.md.j2").module
-    files = [GeneratedFile(lists.data, lists_data(bib, entries, groups))]
+    files = [GeneratedFile(lists.data, lists_data(bib, entries, groups))] if lists.data else []
     for group in groups:
-        for (src, _), parts in zip(lists.files(group), lists.parts(group)):
-            files.append(GeneratedFile(src, macros.render_parts(parts, entries, with_coins, group.coins, bib, hrefs) + "\n"))
+        several = len(lists.parts(group)) > 1
+        for (src, label), parts in zip(lists.files(group), lists.parts(group)):
+            title = f"{group.title} ({label})" if several else group.title
+            files.append(GeneratedFile(src, macros.group_file(title, parts, entries, with_coins, group.coins, bib, hrefs) + "\n"))
     return files
