@@ -294,3 +294,50 @@ def test_katex_is_fetched_only_by_pages_with_maths(context, base_url, pages):
     page.locator(".katex").first.wait_for(timeout=15_000)
     assert [url for url in fetched if url.endswith("katex.min.js")]
     watched.assert_clean()
+
+
+# What a first visit holds back until the reader acts (theme/partials/javascripts/base.html).
+WORKER = re.compile(r"/assets/javascripts/workers/search\.[^/]*\.js$")
+INDEX = re.compile(r"/search/search_index\.json$")
+
+
+def _requests(watched) -> list:
+    """Every request the watched page makes from now on (the search worker's script included)."""
+    seen: list = []
+    watched.page.context.on("request", lambda request: seen.append(request))
+    return seen
+
+
+def _fetched(seen, pattern) -> list[str]:
+    return [r.url for r in seen if pattern.search(r.url.split("?")[0])]
+
+
+def _first_visit(watched, path="") -> list:
+    seen = _requests(watched)
+    watched.goto(path)
+    watched.page.wait_for_timeout(300)  # Material fetches the index and starts the worker after load
+    watched.page.wait_for_load_state("networkidle")
+    return seen
+
+
+def test_a_first_visit_fetches_neither_the_search_worker_nor_the_index(watched):
+    seen = _first_visit(watched)
+    for name, pattern in (("search worker", WORKER), ("search index", INDEX)):
+        assert not _fetched(seen, pattern), f"a first visit fetched the {name} before the reader did anything"
+
+
+def test_opening_the_search_starts_its_worker_and_it_answers(watched):
+    page = watched.page
+    seen = _first_visit(watched)
+    assert not _fetched(seen, WORKER)
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially("attention", delay=20)
+    page.locator(f".md-search-result__link[href*='{PAPER_PAGE}']").first.wait_for(timeout=15_000)
+    assert len(_fetched(seen, WORKER)) == 1 and len(_fetched(seen, INDEX)) == 1
+
+
+def test_a_page_opened_with_a_query_searches_at_once(watched):
+    page = watched.page
+    seen = _first_visit(watched, "?q=attention")  # nothing pressed or clicked: the index and the worker come at once
+    page.locator(f".md-search-result__link[href*='{PAPER_PAGE}']").first.wait_for(timeout=15_000)
+    assert len(_fetched(seen, WORKER)) == 1 and len(_fetched(seen, INDEX)) == 1
