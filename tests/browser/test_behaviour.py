@@ -305,8 +305,8 @@ def test_the_schedule_offers_a_jump_to_this_week_and_a_compact_view(context, bas
 
 
 def test_maths_comes_typeset_and_no_page_fetches_katexs_script(context, base_url, pages):
-    """The build typesets the maths: a page with maths fetches KaTeX's stylesheet and fonts, none its script,
-    also when an instant navigation brings it (Material adds the new page's stylesheet to the head)."""
+    """The build typesets the maths: a page with maths fetches KaTeX's stylesheet and fonts as the maths nears
+    the screen, never its script, also after an instant navigation."""
     from browser.chromium import watch
 
     watched = watch(context, base_url)
@@ -322,13 +322,36 @@ def test_maths_comes_typeset_and_no_page_fetches_katexs_script(context, base_url
     page.wait_for_url(re.compile(r"/schedule/transformers/$"))
     maths = page.locator(".arithmatex .katex").first
     maths.scroll_into_view_if_needed()
-    page.wait_for_function("""() => { const m = document.querySelector('.arithmatex .katex-mathml');
-        return m && getComputedStyle(m).position === 'absolute'; }""", timeout=15_000)  # KaTeX's CSS hides the MathML copy
+    page.wait_for_function("""() => { const m = document.querySelector('.arithmatex .katex');
+        return m && getComputedStyle(m).fontFamily.includes('KaTeX_Main'); }""", timeout=15_000)  # its stylesheet came
     assert maths.locator(".katex-html").is_visible() and "\\(" not in maths.inner_text()
     page.wait_for_load_state("networkidle")
     assert [url for url in fetched if url.endswith("katex.min.css")]
     assert not [url for url in fetched if url.endswith(".js") and "katex" in url], "the build typeset it: no KaTeX script"
     watched.assert_clean()
+
+
+def test_typeset_maths_fetches_katexs_stylesheet_only_as_it_nears_the_screen(browser, base_url):
+    """A page whose maths is below the first screen fetches neither KaTeX's stylesheet nor its fonts until the
+    reader scrolls towards it; without JavaScript the page's <noscript> brings the stylesheet at once."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(base_url + "schedule/intro-interpretability/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".katex").count() > 3
+    assert not [url for url in fetched if "katex" in url], "maths below the fold: nothing of KaTeX yet"
+    page.locator(".katex").first.scroll_into_view_if_needed()
+    page.wait_for_function("getComputedStyle(document.querySelector('.katex')).fontFamily.includes('KaTeX_Main')",
+                           timeout=15_000)
+    assert [url for url in fetched if url.endswith("katex.min.css")] and [url for url in fetched if url.endswith(".woff2")]
+    context.close()
+    plain = browser.new_context(java_script_enabled=False)
+    page = plain.new_page()
+    page.goto(base_url + "schedule/intro-interpretability/")
+    assert page.evaluate("getComputedStyle(document.querySelector('.katex')).fontFamily").find("KaTeX_Main") >= 0
+    plain.close()
 
 
 # What a first visit holds back until the reader acts (theme/partials/javascripts/base.html).

@@ -199,8 +199,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                         "or write a dollar sign that is not maths as \\$")
         if 'class="katex' not in output:
             return output
-        href = get_relative_url(ASSET_PREFIX + STYLESHEET, page.url)
-        return output.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)
+        # course.js fetches KaTeX's stylesheet (and so its fonts, 100 kB) when the maths nears the screen, as the
+        # figures load; a reader without JavaScript gets it at once.
+        link = f'<link rel="stylesheet" href="{get_relative_url(ASSET_PREFIX + STYLESHEET, page.url)}">'
+        return output.replace("</head>", f"<noscript>{link}</noscript>\n</head>", 1)
 
     def on_build_error(self, error) -> None:
         self._wait_for_clearing()

@@ -119,11 +119,17 @@
     });
   }
 
+  // Not remembered: an instant navigation's new head may have dropped the stylesheet (Material merges heads).
+  function loadKatexCss() {
+    return document.querySelector('link[rel="stylesheet"][href$="katex/katex.min.css"]')
+      ? Promise.resolve() : load("link", { rel: "stylesheet", href: assets + "katex/katex.min.css" });
+  }
+
   function loadKatex() {
     if (typeof renderMathInElement === "function") return Promise.resolve();
     if (!katexLoading) {
       katexLoading = Promise.all([
-        load("link", { rel: "stylesheet", href: assets + "katex/katex.min.css" }),
+        loadKatexCss(),
         load("script", { src: assets + "katex/katex.min.js" }).then(function () {
           return load("script", { src: assets + "katex/auto-render.min.js" });
         })
@@ -158,7 +164,22 @@
    * fold fetches no KaTeX on its first screen, and a long page never typesets all its maths at once. */
   var mathsObserver = null;
 
+  /* Maths the build typeset comes without KaTeX's stylesheet (the fonts follow from it): fetched when the
+   * maths nears the screen, as the figures are, so a page whose maths is further down does not fetch it. */
+  function styleTypesetMaths(root) {
+    var typeset = root.querySelectorAll(".katex");
+    if (!typeset.length || document.querySelector('link[rel="stylesheet"][href$="katex/katex.min.css"]')) return;
+    if (!("IntersectionObserver" in window)) { loadKatexCss(); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      observer.disconnect();
+      loadKatexCss();
+    }, { rootMargin: "600px 0px" });
+    typeset.forEach(function (el) { observer.observe(el); });
+  }
+
   function renderMaths(root) {
+    styleTypesetMaths(root);
     if (!hasMaths(root)) return;
     var blocks = Array.prototype.filter.call(
       root.querySelectorAll(".md-typeset > :not(.course-notebook), .course-notebook .jp-MarkdownCell"), hasMaths);
