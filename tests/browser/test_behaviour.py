@@ -390,7 +390,7 @@ def _flag_the_sitemaps_arrival(page) -> None:
 
 def _wait_for_the_sitemap(page) -> None:
     page.wait_for_function("window.__csSitemapIn === true", timeout=5_000)
-    page.wait_for_timeout(200)  # Material reads the response's text (a promise) before it parses it
+    page.wait_for_timeout(1000)  # Material reads the response's text (a promise), then parses it: slowly under load
 
 
 def _first_visit(watched, path="") -> list:

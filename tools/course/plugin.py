@@ -194,6 +194,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def _typeset_maths(self, output: str, page) -> str:
         """The page's maths typeset by the build (after the search has read the TeX), with KaTeX's stylesheet."""
         output = self.maths.typeset(output)
+        if not self.maths.unavailable:  # every formula typeset: course.js need not look for TeX (a long page's text)
+            output = output.replace("<article ", "<article data-cs-typeset ", 1)
         for tex, error in self.maths.errors:  # `--strict` makes them errors
             log.warning(f"{page.file.src_uri}: the maths ${tex}$ does not typeset: {error}. Fix the TeX, "
                         "or write a dollar sign that is not maths as \\$")

@@ -180,7 +180,7 @@
 
   function renderMaths(root) {
     styleTypesetMaths(root);
-    if (!hasMaths(root)) return;
+    if (root.querySelector("[data-cs-typeset]") || !hasMaths(root)) return;  // the build typeset all of it
     var blocks = Array.prototype.filter.call(
       root.querySelectorAll(".md-typeset > :not(.course-notebook), .course-notebook .jp-MarkdownCell"), hasMaths);
     if (!("IntersectionObserver" in window) || !blocks.length) { typesetWhenLoaded(root); return; }

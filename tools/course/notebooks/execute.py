@@ -3,8 +3,7 @@
 The kernel starts in the notebook's folder with one thread per math library, a fixed hash seed, the
 inline matplotlib backend and ``COURSE_ARTIFACTS_DIR`` in the cache; ``random``, ``numpy`` and ``torch``
 are seeded with 0 before the first cell.  Every cell has a timeout; the first error stops the notebook
-and becomes one ``path:line: message`` problem (notebook, cell, line, exception).  Peak memory is
-sampled in the background.
+and becomes one ``path:line: message`` problem (notebook, cell, line, exception); peak memory is sampled.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ import psutil
 from course.ground.errors import Problem
 from course.notebooks.source import SourceNotebook
 
-if TYPE_CHECKING:  # nbformat (with jsonschema) is imported where a notebook is read or written: a warm build does neither
+if TYPE_CHECKING:  # nbformat (and jsonschema) is imported where a notebook is read or written: not in a warm build
     from nbformat import NotebookNode
 
 # nbclient logs its own view of a timeout or error; ours is the one message the user sees.
