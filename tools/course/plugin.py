@@ -152,6 +152,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_page_context(self, context, page, config, nav):
         context["course_shared_key"] = urls.shared_parts_key(page.url, self._in_nav)
+        context["course_title_stand_in"] = _TitleStandIn(page.url)  # the page as its folder's shared header sees it
         return context
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
@@ -226,6 +227,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         source, dest = self._main_css
         cut = cut_main_css(source, dest, Path(config.site_dir), self.layout.cache / "css")
         log.debug(f"{dest.name}: {cut.before / 1e3:.0f} kB -> {cut.after / 1e3:.0f} kB" + (" (cached)" if cut.cached else ""))
+
+
+class _TitleStandIn:
+    """A page's address with a placeholder title: main.html renders a folder's header once for it and puts each
+    page's own title in place of the placeholder."""
+
+    title = "@@course-page-title@@"
+
+    def __init__(self, url: str):
+        self.url = url
+        self.meta = {"title": self.title}
 
 
 def _list_sections(toc, anchor: str, sections: list[tuple[str, str]]) -> None:
