@@ -204,5 +204,13 @@ def list_files(lists: Lists, groups: list[Group], bib: Bibliography, entries: di
         several = len(lists.parts(group)) > 1
         for (src, label), parts in zip(lists.files(group), lists.parts(group)):
             title = f"{group.title} ({label})" if several else group.title
-            files.append(GeneratedFile(src, macros.group_file(title, parts, entries, with_coins, group.coins, bib, hrefs) + "\n"))
+            html = macros.group_file(title, parts, entries, with_coins, group.coins, bib, hrefs)
+            files.append(GeneratedFile(src, _links_to_the_page(html) + "\n"))
     return files
+
+
+def _links_to_the_page(html: str) -> str:
+    """A group's file is a page of its own too (opened from its link): its links to places of the readings page (a
+    topic chip's group, the session a line points to) go there (``./#topic-x``), not to anchors of the file;
+    loaded into the page, they are the same place."""
+    return str(html).replace('href="#', 'href="./#')  # (str: a Markup would escape the new text)
