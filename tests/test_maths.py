@@ -84,6 +84,7 @@ def test_a_built_page_ships_its_maths_typeset_with_the_stylesheet_and_no_script(
     # course.js fetches the stylesheet as the maths nears the screen; without JavaScript it comes at once
     assert '<noscript><link rel="stylesheet" href="../../assets/course/katex/katex.min.css"></noscript>' in html
     assert "katex.min.js" not in html
+    assert '<div class="arithmatex" tabindex="0">' in html, "a display formula that scrolls sideways is reachable by keyboard"
     article = html.split("<article", 1)[1].split("</article>")[0]
     assert r"\(" not in article.replace(r'encoding="application/x-tex">', "").split("<annotation")[0]
     home = (built_site / "index.html").read_text(encoding="utf-8")

@@ -197,6 +197,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         output = self.maths.typeset(output)
         if not self.maths.unavailable:  # every formula typeset: course.js need not look for TeX (a long page's text)
             output = output.replace("<article ", "<article data-cs-typeset ", 1)
+        # A display formula wider than the page scrolls sideways (Material's div.arithmatex): reachable by keyboard
+        output = output.replace('<div class="arithmatex">', '<div class="arithmatex" tabindex="0">')
         for tex, error in self.maths.errors:  # `--strict` makes them errors
             log.warning(f"{page.file.src_uri}: the maths ${tex}$ does not typeset: {error}. Fix the TeX, "
                         "or write a dollar sign that is not maths as \\$")
