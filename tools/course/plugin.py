@@ -199,7 +199,6 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             output = output.replace("<article ", "<article data-cs-typeset ", 1)
         # A display formula wider than the page scrolls sideways (Material's div.arithmatex): reachable by keyboard
         output = output.replace('<div class="arithmatex">', '<div class="arithmatex" tabindex="0">')
-        output = output.replace('<span class="katex-display">', '<span class="katex-display" tabindex="0">')  # (course.css)
         for tex, error in self.maths.errors:  # `--strict` makes them errors
             log.warning(f"{page.file.src_uri}: the maths ${tex}$ does not typeset: {error}. Fix the TeX, "
                         "or write a dollar sign that is not maths as \\$")

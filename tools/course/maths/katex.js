@@ -24,7 +24,9 @@ function valid(html) {
     .replace(/<mo([^>]*)><mrow>((?:<mi mathvariant="normal">[^<]*<\/mi>)+)<\/mrow><\/mo>/g,
       (whole, attributes, letters) => "<mo" + attributes + ">" + letters.replace(/<[^>]+>/g, "") + "</mo>")
     // a negative height, which CSS does not allow and browsers drop
-    .replace(/height:-[0-9.]+em;?/g, "");
+    .replace(/height:-[0-9.]+em;?/g, "")
+    // a display formula wider than a phone scrolls on its own (course.css): reachable by keyboard
+    .replace('<span class="katex-display">', '<span class="katex-display" tabindex="0">');
 }
 
 readline.createInterface({ input: process.stdin, terminal: false }).on("line", (line) => {
