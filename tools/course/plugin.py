@@ -40,6 +40,7 @@ from course.render.nav import build_nav
 from course.render.registry import generate
 from course.shared_markdown import SharedMarkdown
 from course.slides.stage import DeckStage
+from course.site_assets import shipped_text
 from course.theme_css import cut_main_css, is_main_css
 
 log = get_plugin_logger(__name__)
@@ -133,7 +134,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self._generated = {file.src for file in generated if file.src.endswith(".md")}
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file() and path.name not in ("LICENSE", "VERSION"):
-                files.append(File.generated(config, ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), abs_src_path=str(path)))
+                src, text = ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), shipped_text(path)
+                files.append(File.generated(config, src, content=text) if text is not None
+                             else File.generated(config, src, abs_src_path=str(path)))
         # The theme's stylesheet, cut in on_post_build from the theme's file (not the site's copy: see theme_css).
         self._main_css = next(((Path(f.abs_src_path), Path(f.abs_dest_path)) for f in files
                                if is_main_css(f.src_uri) and f.abs_src_path), None)
