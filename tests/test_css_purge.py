@@ -5,11 +5,11 @@ at-rules that are not blocks of rules, anything unreadable) stays."""
 from __future__ import annotations
 
 from course.ground.css_purge import Tokens, purge
-from course.ground.css_tokens import markup_names, script_names, script_prefixes, site_tokens
+from course.ground.css_tokens import markup_names, palette_values, script_names, script_prefixes, site_tokens
 
 
-def cut(css: str, *names: str, prefixes: tuple[str, ...] = ()) -> str:
-    return purge(css, Tokens(frozenset(names), frozenset(prefixes)))
+def cut(css: str, *names: str, prefixes: tuple[str, ...] = (), palette: tuple[str, ...] = ()) -> str:
+    return purge(css, Tokens(frozenset(names), frozenset(prefixes), frozenset(palette)))
 
 
 def test_a_rule_for_a_used_class_stays_and_one_for_an_unused_class_goes():
@@ -30,9 +30,21 @@ def test_ids_are_judged_like_classes():
 
 
 def test_tags_attributes_and_the_root_are_not_judged():
-    css = ("html,body{margin:0}:root{--md-x:1px}[data-md-color-scheme=slate]{--md-y:red}[class*=zz]{top:0}"
+    css = ("html,body{margin:0}:root{--md-x:1px}[data-md-scrollfix]{--md-y:red}[class*=zz]{top:0}"
            "input:checked~label{left:0}*,:after{box-sizing:inherit}")
     assert cut(css) == css
+
+
+def test_the_palettes_values_are_judged_and_no_other_attributes():
+    css = "[data-md-color-primary=indigo]{--a:1}[data-md-color-accent=\"lime\"] .a{--b:2}[data-md-color-scheme=slate]{--c:3}"
+    assert cut(css, "a", palette=("slate",)) == "[data-md-color-scheme=slate]{--c:3}"
+    assert cut(css, "a", palette=("lime", "indigo", "slate")) == css
+    assert cut(css, "a", "lime", "indigo", "slate") == ""  # a word of a script is not a palette's value
+    assert cut("[data-md-color-switching] *{transition:none}[data-x=zz]{top:0}") == \
+        "[data-md-color-switching] *{transition:none}[data-x=zz]{top:0}"  # no value, another attribute: not judged
+    html = '<body data-md-color-primary="deep-purple" data-md-color-accent=amber data-x="no">'
+    assert palette_values(html) == {"deep-purple", "amber"}
+    assert site_tokens([html], []).palette == {"deep-purple", "amber"}
 
 
 def test_not_is_never_judged_and_is_needs_one_of_its_alternatives():

@@ -41,7 +41,7 @@ from course.render.registry import generate
 from course.shared_markdown import SharedMarkdown
 from course.slides.stage import DeckStage
 from course.site_assets import shipped_text
-from course.theme_css import cut_main_css, is_main_css
+from course.theme_css import cut_stylesheets, is_theme_css
 
 log = get_plugin_logger(__name__)
 
@@ -98,7 +98,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self._embedded: dict[tuple[str, str], str] = {}  # (page url, notebook) -> its HTML, until on_post_page
         self._generated: set[str] = set()  # the pages the generator made (src_uri)
         self._aside: dict[str, list] = {}  # src_uri -> the HTML blocks set aside, until on_page_content or on_post_page
-        self._main_css: tuple[Path, Path] | None = None  # the theme's stylesheet: its file, its copy in the site
+        self._theme_css: list[tuple[Path, Path]] = []  # the theme's stylesheets: their files, their copies in the site
         for path in self.layout.watched():
             if path.exists() and str(path) not in config.watch:
                 config.watch.append(str(path))
@@ -137,9 +137,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 src, text = ASSET_PREFIX + path.relative_to(ASSETS).as_posix(), shipped_text(path)
                 files.append(File.generated(config, src, content=text) if text is not None
                              else File.generated(config, src, abs_src_path=str(path)))
-        # The theme's stylesheet, cut in on_post_build from the theme's file (not the site's copy: see theme_css).
-        self._main_css = next(((Path(f.abs_src_path), Path(f.abs_dest_path)) for f in files
-                               if is_main_css(f.src_uri) and f.abs_src_path), None)
+        # The theme's stylesheets, cut in on_post_build from the theme's files (not the site's copies: see theme_css).
+        self._theme_css = [(Path(f.abs_src_path), Path(f.abs_dest_path)) for f in files
+                           if is_theme_css(f.src_uri) and f.abs_src_path]
         return files
 
     def on_nav(self, nav, config, files):
@@ -227,11 +227,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.maths.close()
         if self.maths.unavailable:
             log.info(f"maths left for the browser's KaTeX to typeset: {self.maths.unavailable}")
-        if self._main_css is None:  # another theme, or a Material without the file
+        if not self._theme_css:  # another theme, or a Material without the files
             return
-        source, dest = self._main_css
-        cut = cut_main_css(source, dest, Path(config.site_dir), self.layout.cache / "css")
-        log.debug(f"{dest.name}: {cut.before / 1e3:.0f} kB -> {cut.after / 1e3:.0f} kB" + (" (cached)" if cut.cached else ""))
+        for (_, dest), cut in zip(self._theme_css, cut_stylesheets(self._theme_css, Path(config.site_dir), self.layout.cache / "css")):
+            log.debug(f"{dest.name}: {cut.before / 1e3:.0f} kB -> {cut.after / 1e3:.0f} kB" + (" (cached)" if cut.cached else ""))
 
 
 class _TitleStandIn:

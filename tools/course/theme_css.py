@@ -1,9 +1,9 @@
-"""Material's main stylesheet in a built site, cut to the rules the site can use (issue 16: every
-first visit fetches it, about 138 kB, for a site that uses a fraction of its rules).
+"""Material's stylesheets in a built site, cut to the rules the site can use (issue 16: every first visit
+fetches them, the main one about 138 kB and the palette's 12 kB, for a site that uses a fraction of their rules).
 
 Run after the build, when every page is written: the names that can occur are read from the site as
 it is on disk (``css_tokens``), so a dirty build or a ``mkdocs serve`` rebuild, which writes only some
-pages, still sees all of them.  The stylesheet is always cut from the theme's own file, never from the
+pages, still sees all of them.  A stylesheet is always cut from the theme's own file, never from the
 copy in the site, which a dirty build may have left cut already.  The cut CSS is cached by what makes
 it (the stylesheet, the names, the cutting code): a rebuild that changes no class reads it back.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 from course.ground import css_purge, css_tokens
 from course.ground.keyed_files import atomic_write, key_of, sha_code, sha_text, write_if_changed
 
-# Material's file name carries a hash of its content: main.57a0d79d.min.css.
-MAIN_CSS = re.compile(r"assets/stylesheets/main\.[0-9a-f]+\.min\.css")
+# Material's file names carry a hash of their content: main.57a0d79d.min.css, palette.06af60db.min.css.
+THEME_CSS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
 _CODE = (Path(css_purge.__file__), Path(css_tokens.__file__))
 
 
@@ -30,16 +30,21 @@ class Cut:
     cached: bool
 
 
-def is_main_css(src_uri: str) -> bool:
-    return MAIN_CSS.fullmatch(src_uri) is not None
+def is_theme_css(src_uri: str) -> bool:
+    return THEME_CSS.fullmatch(src_uri) is not None
 
 
-def cut_main_css(source: Path, dest: Path, site_dir: Path, cache_dir: Path) -> Cut:
-    """Write ``source`` (the theme's stylesheet) to ``dest`` without the rules that nothing in ``site_dir`` can match."""
-    css = source.read_text(encoding="utf-8")
+def cut_stylesheets(stylesheets: list[tuple[Path, Path]], site_dir: Path, cache_dir: Path) -> list[Cut]:
+    """Write each ``(source, dest)``'s source (a theme's stylesheet) to its dest without the rules that nothing in
+    ``site_dir`` can match (one reading of the site for them all)."""
     tokens = css_tokens.site_tokens(*_site_texts(site_dir))
+    return [_cut(source, dest, tokens, cache_dir) for source, dest in stylesheets]
+
+
+def _cut(source: Path, dest: Path, tokens: css_purge.Tokens, cache_dir: Path) -> Cut:
+    css = source.read_text(encoding="utf-8")
     key = key_of({"css": sha_text(css), "tokens": tokens.digest(), "code": [sha_code(path) for path in _CODE]})
-    cached = cache_dir / f"{key}.css"
+    cached = cache_dir / f"{_stem(source)}-{key}.css"
     try:
         cut, hit = cached.read_text(encoding="utf-8"), True
     except OSError:  # not there yet (or removed by a build of another site sharing the cache)
@@ -60,10 +65,14 @@ def _site_texts(site_dir: Path) -> tuple[list[str], list[str]]:
     return pages, scripts
 
 
+def _stem(source: Path) -> str:
+    return source.name.split(".", 1)[0]  # main.57a0d79d.min.css -> main
+
+
 def _store(cache_dir: Path, path: Path, css: str) -> None:
-    """Keep the newest cut only: each edit that changes the site's classes makes another (about 90 kB)."""
+    """Keep each stylesheet's newest cut only: each edit that changes the site's classes makes another (about 90 kB)."""
     try:
-        for old in cache_dir.glob("*.css"):
+        for old in cache_dir.glob(path.name.split("-", 1)[0] + "-*.css"):
             old.unlink(missing_ok=True)
         atomic_write(path, css)
     except OSError:

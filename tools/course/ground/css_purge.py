@@ -8,7 +8,9 @@ occur; it is judged on what it requires and nothing else, so the cut errs on the
 - every compound counts: ``.md-typeset .tabbed-set > input`` needs both classes;
 - ``:is()``, ``:where()``, ``:matches()``, ``:-webkit-any()``, ``:-moz-any()`` and ``:has()`` need one
   of their alternatives; ``:not()`` and every other function (``:nth-child(2n of .x)``) are not judged;
-- tags, attributes (``[data-md-color-scheme=slate]``), ``:root`` and pseudo-classes are not judged;
+- tags, attributes, ``:root`` and pseudo-classes are not judged, except the values of Material's palette
+  (``[data-md-color-primary=indigo]``): its stylesheet styles every colour the theme offers, a site shows
+  the few its configuration names, which its pages carry as those attributes' values;
 - ``@media``, ``@supports``, ``@container`` and ``@layer`` blocks are cut inside and dropped when
   nothing is left; every other at-rule (``@font-face``, ``@keyframes``, ``@property``, ``@page``,
   ``@charset``) is kept as it is;
@@ -24,26 +26,28 @@ import hashlib
 from dataclasses import dataclass
 
 import tinycss2
-from tinycss2.ast import FunctionBlock, HashToken, IdentToken, LiteralToken, ParseError
+from tinycss2.ast import FunctionBlock, HashToken, IdentToken, LiteralToken, ParseError, SquareBracketsBlock, StringToken
 
 _NESTED = frozenset({"media", "supports", "container", "layer"})  # blocks of style rules
 _ANY_OF = frozenset({"is", "where", "matches", "-webkit-any", "-moz-any", "has"})
+PALETTE = "data-md-color-"  # the attributes whose values are judged (see the module's notes)
 
 
 @dataclass(frozen=True)
 class Tokens:
-    """The class names and ids that can occur (one set: a name that occurs as either counts for both), and
-    the prefixes of classes a script builds at run time (``md-source__fact--`` + a key): any class that
-    starts with one can occur."""
+    """The class names and ids that can occur (one set: a name that occurs as either counts for both), the
+    prefixes of classes a script builds at run time (``md-source__fact--`` + a key): any class that starts with
+    one can occur; and the values of Material's palette attributes that the pages carry (``deep-purple``)."""
 
     names: frozenset[str]
     prefixes: frozenset[str] = frozenset()
+    palette: frozenset[str] = frozenset()
 
     def can_occur(self, name: str) -> bool:
         return name in self.names or any(name.startswith(prefix) for prefix in self.prefixes)
 
     def digest(self) -> str:
-        text = "\n".join(sorted(self.names)) + "\n\n" + "\n".join(sorted(self.prefixes))
+        text = "\n\n".join("\n".join(sorted(part)) for part in (self.names, self.prefixes, self.palette))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -98,11 +102,23 @@ def _can_match(selector, tokens: Tokens) -> bool:
             return False
         if isinstance(value, HashToken) and value.is_identifier and not tokens.can_occur(value.value):
             return False
+        if isinstance(value, SquareBracketsBlock) and not _palette_can_match(value, tokens):
+            return False
         if isinstance(value, FunctionBlock) and after_colon and value.lower_name in _ANY_OF:
             if not any(_can_match(alternative, tokens) for alternative in _split(value.arguments)):
                 return False
         after_colon = _is_literal(value, ":")
         previous = value
+    return True
+
+
+def _palette_can_match(block: SquareBracketsBlock, tokens: Tokens) -> bool:
+    """Whether ``[data-md-color-x=value]`` can match: a page carries the value (a script's words do not count:
+    Material's copies the pages' values).  Any other attribute selector can."""
+    parts = [v for v in block.content if v.type != "whitespace"]
+    if (len(parts) == 3 and isinstance(parts[0], IdentToken) and parts[0].lower_value.startswith(PALETTE)
+            and _is_literal(parts[1], "=") and isinstance(parts[2], (IdentToken, StringToken))):
+        return parts[2].value in tokens.palette
     return True
 
 

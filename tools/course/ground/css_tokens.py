@@ -2,7 +2,8 @@
 
 Two sources, read generously (a name kept for nothing costs a few bytes; a name missed unstyles a page):
 
-- the pages' HTML: every ``class`` and ``id`` attribute, and every word of their inline scripts;
+- the pages' HTML: every ``class`` and ``id`` attribute, the values of Material's palette attributes
+  (``data-md-color-primary="indigo"``), and every word of their inline scripts;
 - the scripts the site ships: every identifier-like word of their text, since Material's bundle adds
   classes at run time (the search results, the copy button, the back-to-top button) from string
   literals.  Where it builds a class from a prefix and a value instead (``md-source__fact--${key}`` for
@@ -15,13 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from course.ground.css_purge import Tokens
+from course.ground.css_purge import PALETTE, Tokens
 
 # An attribute's value, quoted or not.  Each pattern starts with its name, lower case as every generator
 # of the site writes it: a pattern that starts with a literal is searched for fast (a site's HTML is
 # megabytes), and one that also matches ``data-id=`` or ``valid=`` keeps a few names more, no harm.
 _VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
 _ATTRIBUTES = (re.compile("class" + _VALUE), re.compile("id" + _VALUE))
+_PALETTE = re.compile(PALETTE + "[a-z]+" + _VALUE)
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script\s*>", re.S | re.I)
 _WORD = re.compile(r"[A-Za-z_-][\w-]*")
 # A template literal's text before a substitution, or a string that a `+` continues: a class prefix
@@ -39,6 +41,11 @@ def markup_names(html: str) -> set[str]:
     return names
 
 
+def palette_values(html: str) -> set[str]:
+    """The values of ``html``'s palette attributes (``data-md-color-primary="deep-purple"``)."""
+    return {"".join(value) for value in _PALETTE.findall(html)}
+
+
 def script_names(js: str) -> set[str]:
     return set(_WORD.findall(js))
 
@@ -52,9 +59,11 @@ def site_tokens(pages: Iterable[str], scripts: Iterable[str]) -> Tokens:
     """The tokens of a site whose HTML pages and scripts are ``pages`` and ``scripts`` (their texts)."""
     names: set[str] = set()
     prefixes: set[str] = set()
+    palette: set[str] = set()
     for html in pages:
         names |= markup_names(html)
+        palette |= palette_values(html)
     for js in scripts:
         names |= script_names(js)
         prefixes |= script_prefixes(js)
-    return Tokens(frozenset(names), frozenset(prefixes))
+    return Tokens(frozenset(names), frozenset(prefixes), frozenset(palette))
