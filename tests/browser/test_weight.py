@@ -23,8 +23,6 @@ BASE = ("Material's CSS (its main stylesheet cut to the rules the site can use) 
 OVER = {  # measured 2026-12-02
     "readings": f"440 kB: {BASE}, readings.js 15 kB, the page's HTML 166 kB (every paper's full entry once, 1.4 kB "
                 "with its COinS, in the by-session view; the by-topic view's groups load their entries when it is shown)",
-    "session without a notebook": f"451 kB (neural-networks: maths on the first screen): {BASE}, KaTeX's stylesheet "
-                                  "22 kB and fonts 83 kB, the page's HTML 87 kB (the notes' maths typeset by the build)",
 }
 KINDS = ["home", "syllabus", "schedule", "assignments", "assignment", "readings", "paper", "talks", "talk", "episodes",
          "episode", "presentations", "notebooks", "session without a notebook", NOTEBOOK_KIND]

@@ -30,7 +30,8 @@ from course.ground.minify import collapse_whitespace
 from course.ground.mkdocs_config import written_site_url
 from course.ground.old_site import Clearing, clear_in_background
 from course.ground.raw_html import anchor_ids, put_back, set_aside, unsearched
-from course.maths import STYLESHEET, MathsTypesetter
+from course.maths import KATEX_SCRIPTS, STYLESHEET, MathsTypesetter
+from course.maths.fonts import cut_fonts, families
 from course.notebooks import NotebookStage
 from course.notebooks.publish import section_headings
 from course.notebooks.slim import searchable
@@ -227,10 +228,22 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.maths.close()
         if self.maths.unavailable:
             log.info(f"maths left for the browser's KaTeX to typeset: {self.maths.unavailable}")
-        if not self._theme_css:  # another theme, or a Material without the files
-            return
-        for (_, dest), cut in zip(self._theme_css, cut_stylesheets(self._theme_css, Path(config.site_dir), self.layout.cache / "css")):
+        self._cut_assets(Path(config.site_dir))
+
+    def _cut_assets(self, site: Path) -> None:
+        """The theme's stylesheets cut to what the pages use; where the build typeset all the maths, KaTeX's
+        stylesheet too (no page runs KaTeX's script, whose words would keep every rule) and its fonts."""
+        typeset = not self.maths.unavailable
+        katex_css = (ASSETS / STYLESHEET, site / ASSET_PREFIX / STYLESHEET)
+        sheets = self._theme_css + ([katex_css] if typeset else [])
+        unused = tuple(ASSET_PREFIX + f"katex/{name}" for name in KATEX_SCRIPTS) if typeset else ()
+        for (_, dest), cut in zip(sheets, cut_stylesheets(sheets, site, self.layout.cache / "css", unused_scripts=unused)):
             log.debug(f"{dest.name}: {cut.before / 1e3:.0f} kB -> {cut.after / 1e3:.0f} kB" + (" (cached)" if cut.cached else ""))
+        if typeset:
+            used = families(katex_css[1].read_text(encoding="utf-8"))
+            cut = cut_fonts(ASSETS / "katex" / "fonts", site / ASSET_PREFIX / "katex" / "fonts", self.maths.shown(), used,
+                            self.layout.cache / "fonts")
+            log.debug(f"KaTeX's fonts: {cut.fonts} cut, {cut.before / 1e3:.0f} kB -> {cut.after / 1e3:.0f} kB")
 
 
 class _TitleStandIn:

@@ -34,10 +34,13 @@ def is_theme_css(src_uri: str) -> bool:
     return THEME_CSS.fullmatch(src_uri) is not None
 
 
-def cut_stylesheets(stylesheets: list[tuple[Path, Path]], site_dir: Path, cache_dir: Path) -> list[Cut]:
-    """Write each ``(source, dest)``'s source (a theme's stylesheet) to its dest without the rules that nothing in
-    ``site_dir`` can match (one reading of the site for them all)."""
-    tokens = css_tokens.site_tokens(*_site_texts(site_dir))
+def cut_stylesheets(stylesheets: list[tuple[Path, Path]], site_dir: Path, cache_dir: Path, *,
+                    unused_scripts: tuple[str, ...] = ()) -> list[Cut]:
+    """Write each ``(source, dest)``'s source (a stylesheet) to its dest without the rules that nothing in
+    ``site_dir`` can match (one reading of the site for them all).  ``unused_scripts``: the site's scripts (paths
+    in it) that no page runs, whose words do not count (KaTeX's, where the build typeset all the maths)."""
+    pages, scripts = _site_texts(site_dir, {site_dir / path for path in unused_scripts})
+    tokens = css_tokens.site_tokens(pages, scripts)
     return [_cut(source, dest, tokens, cache_dir) for source, dest in stylesheets]
 
 
@@ -54,12 +57,13 @@ def _cut(source: Path, dest: Path, tokens: css_purge.Tokens, cache_dir: Path) ->
     return Cut(len(css.encode("utf-8")), len(cut.encode("utf-8")), hit)
 
 
-def _site_texts(site_dir: Path) -> tuple[list[str], list[str]]:
-    """The text of every HTML page and every script in ``site_dir`` (one walk: the site has thousands of files)."""
+def _site_texts(site_dir: Path, unused: set[Path]) -> tuple[list[str], list[str]]:
+    """The text of every HTML page and every script in ``site_dir`` but ``unused`` (one walk: the site has
+    thousands of files)."""
     pages, scripts = [], []
     for folder, _, names in os.walk(site_dir):
         for name in names:
-            if name.endswith((".html", ".js")):
+            if name.endswith((".html", ".js")) and Path(folder) / name not in unused:
                 text = (Path(folder) / name).read_text(encoding="utf-8", errors="replace")
                 (pages if name.endswith(".html") else scripts).append(text)
     return pages, scripts

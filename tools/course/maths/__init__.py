@@ -16,9 +16,11 @@ from pathlib import Path
 
 from course.ground import tex_in_html
 from course.ground.keyed_files import atomic_write, key_of, sha_file
+from course.maths.fonts import glyphs
 
 SCRIPT = Path(__file__).resolve().parent / "katex.js"
 STYLESHEET = "katex/katex.min.css"  # in the course's assets
+KATEX_SCRIPTS = ("katex.min.js", "auto-render.min.js")  # in the course's katex/: for the browser, where the build had no Node
 
 
 class MathsTypesetter:
@@ -41,6 +43,10 @@ class MathsTypesetter:
         """``page`` with its maths typeset; ``errors`` then lists the formulas that do not parse."""
         self.errors = []
         return tex_in_html.typeset(page, self._render)
+
+    def shown(self) -> set[str]:
+        """The characters this build's typeset maths shows (``fonts.glyphs``)."""
+        return glyphs(self._known[key][0] or "" for key in self._used if key in self._known)
 
     def _render(self, tex: str, display: bool) -> str | None:
         key = ("D" if display else "I") + tex
