@@ -331,6 +331,20 @@ def test_maths_comes_typeset_and_no_page_fetches_katexs_script(context, base_url
     watched.assert_clean()
 
 
+def test_before_katexs_stylesheet_comes_a_phones_page_does_not_scroll_sideways(browser, base_url):
+    """Typeset maths arrives before its stylesheet (fetched as it nears the screen): a square root's 400em SVG,
+    which that stylesheet clips, stays within the formula (the phone test once found a page 6,416 px wide)."""
+    context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.route("**/katex.min.css", lambda route: route.abort())  # as if it had not come yet
+    page.goto(base_url + "schedule/autodiff-optimization/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".arithmatex .katex .sqrt svg").count() > 0, "the page has a typeset square root"
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"{widths[0]} px wide in a {widths[1]} px viewport"
+    context.close()
+
+
 def test_typeset_maths_fetches_katexs_stylesheet_only_as_it_nears_the_screen(browser, base_url):
     """A page whose maths is below the first screen fetches neither KaTeX's stylesheet nor its fonts until the
     reader scrolls towards it; without JavaScript the page's <noscript> brings the stylesheet at once."""
