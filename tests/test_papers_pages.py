@@ -92,14 +92,27 @@ def full_entries(view) -> list[str]:
     return [li["data-key"] for li in view.select(".cs-entry:not(.cs-entry--ref)")]
 
 
+def loaded(site: Path, view):
+    """The readings page's ``view`` as readings.js shows it once its groups' files are in: each file's lists in
+    place of its link."""
+    for link in view.select("a.cs-group-file"):
+        part = BeautifulSoup((site / "readings" / link["href"]).read_text(encoding="utf-8"), "html.parser")
+        link.find_parent("details").extend(part.select("p.cs-label, ul.cs-entries"))
+        link.decompose()
+    return view
+
+
 def test_readings_page(built_site, data):
     page = soup(built_site, urls.READINGS)
     bib = data.bibliography
     start = [a["href"] for a in page.select(".cs-start-list a")]
     assert start == [f"../papers/{urls.paper_slug(i.key)}/" for i in data.course.materials.items]
-    # Every paper's full entry once, in the by-session view; the by-topic view's are in its groups' files, which
-    # readings.js loads when the view is shown (tests/browser/test_readings.py).
-    assert sorted(full_entries(page.find(id="by-session"))) == sorted(p.slug for p in bib.papers.values())
+    # Every paper's full entry once in the by-session view: in the page for the groups that start open, in files
+    # for those that start collapsed, which readings.js loads when one opens; the by-topic view's are all in its
+    # groups' files, loaded when the view is shown (tests/browser/test_readings.py).
+    for group in page.select("#by-session details.cs-group"):
+        assert bool(group.select(".cs-entry")) == group.has_attr("open") != bool(group.select("a.cs-group-file"))
+    assert sorted(full_entries(loaded(built_site, page.find(id="by-session")))) == sorted(p.slug for p in bib.papers.values())
     assert full_entries(page.find(id="by-topic")) == []
     entry = page.select_one('#by-session .cs-entry[data-key="vaswani2017attention"]')
     assert entry.select_one(".cs-entry-authors").get_text() == "Ashish Vaswani, Noam Shazeer, Niki Parmar, et al."
@@ -120,7 +133,7 @@ def test_readings_page(built_site, data):
 
 
 def test_readings_by_session_follows_the_course(built_site, data):
-    view = soup(built_site, urls.READINGS).find(id="by-session")
+    view = loaded(built_site, soup(built_site, urls.READINGS).find(id="by-session"))
     with_readings = [s for s in data.sessions if s.entry.readings or s.entry.further_reading]
     groups = view.select("details.cs-group")
     assert [g["id"] for g in groups] == [f"session-{s.id}" for s in with_readings] + ["session--none"]

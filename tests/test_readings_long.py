@@ -83,10 +83,13 @@ def test_the_filters_data_has_each_papers_words_and_each_groups_papers_file_by_f
             assert [li["data-key"] for li in part.select(".cs-entry")] == slugs
 
 
-def test_a_short_list_has_its_by_session_view_in_the_page_and_its_by_topic_view_in_files(built_site):
+def test_a_short_list_has_its_open_by_session_groups_in_the_page_and_the_rest_in_files(built_site):
     readings_page = page(built_site)
     by_session, by_topic = readings_page.find(id="by-session"), readings_page.find(id="by-topic")
-    assert by_session.select(".cs-entry") and not by_session.select("a.cs-group-file")
+    opened, closed = by_session.select("details.cs-group[open]"), by_session.select("details.cs-group:not([open])")
+    assert opened and closed and all(g.select(".cs-entry") and not g.has_attr("data-loads") for g in opened)
+    assert all(g.select("a.cs-group-file") and g["data-loads"] == "open" and not g.select(".cs-entry") for g in closed)
+    assert {g["data-loads"] for g in by_topic.select("details.cs-group")} == {"view"}
     assert not by_topic.select(".cs-entry") and not readings_page.select_one(".cs-readings-filter").has_attr("data-lists")
     assert not (built_site / "readings" / "lists.json").exists()  # the filters read the by-session view's entries
 

@@ -1,8 +1,10 @@
-"""The readings page in Chromium: its two views (the by-topic view's entries loaded from its groups' files when
-it is shown), its filters (topic, years, type, text) by mouse and by keyboard, from a file on disk (no server),
+"""The readings page in Chromium: its two views (the entries of the by-session view's collapsed groups loaded
+from their files when one opens or the filters are set, the by-topic view's when it is shown), its filters (topic, years, type, text) by mouse and by keyboard, from a file on disk (no server),
 and its height on a phone."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -42,6 +44,15 @@ def slugs(bib, keep) -> set[str]:
     return {p.slug for p in bib.papers.values() if keep(p)}
 
 
+def files_entries(page, view: str) -> dict[str, list[str]]:
+    """The papers (slugs) of the files that ``view``'s groups link, by group, as the server has them."""
+    links = page.locator(f"#{view} a.cs-group-file").evaluate_all("els => els.map(a => [a.closest('.cs-group').id, a.href])")
+    found: dict[str, list[str]] = {}
+    for group, href in links:
+        found.setdefault(group, []).extend(re.findall(r'<li class="cs-entry" data-key="([^"]+)"', page.request.get(href).text()))
+    return found
+
+
 def test_by_session_is_the_first_view_in_course_order(watched):
     page = watched.page
     watched.goto("readings/")
@@ -54,9 +65,11 @@ def test_by_session_is_the_first_view_in_course_order(watched):
     closed = page.locator("#" + page.locator("#by-session details.cs-group:not([open])").first.get_attribute("id"))
     entry = closed.locator(".cs-entry").first
     assert not entry.is_visible()
+    assert closed.get_attribute("data-loads") == "open" and closed.locator(".cs-entry").count() == 0  # not fetched yet
     closed.locator("summary").focus()
-    page.keyboard.press("Enter")  # a long group opens by keyboard
-    assert entry.is_visible()
+    page.keyboard.press("Enter")  # a long group opens by keyboard, and its entries come from its file
+    entry.wait_for(state="visible")
+    assert closed.locator("a.cs-group-file").is_hidden()
     page.locator(".cs-view-link[data-view='by-topic']").focus()
     page.keyboard.press("Enter")
     assert page.locator("#by-topic").is_visible() and not page.locator("#by-session").is_visible()
@@ -160,7 +173,8 @@ def test_by_topic_the_entries_load_from_the_groups_files_with_one_coins_per_pape
     assert entry.locator(".cs-topic").all_inner_texts() == ["Attention", "Transformers", "Architectures"]
     assert entry.locator(".cs-entry-authors").inner_text() == "Ashish Vaswani, Noam Shazeer, Niki Parmar, et al."
     assert view.locator(".Z3988").count() == 0
-    assert page.locator("#by-session .Z3988").count() == len(bib.papers)  # Zotero finds each paper once
+    in_page = page.locator("#by-session .cs-entry:not(.cs-entry--ref)").count()
+    assert 0 < in_page < len(bib.papers) and page.locator("#by-session .Z3988").count() == in_page  # each once
     ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
     assert len(ids) == len(set(ids))
     entry.locator(".cs-topic", has_text="Transformers").click()  # the chips of a copy filter too
@@ -178,7 +192,9 @@ def test_the_by_topic_view_loads_its_groups_files_when_shown_and_the_filters_wor
     page.locator(".cs-view-link[data-view='by-topic']").click()
     assert shown(page) == slugs(bib, lambda p: p.year.isdigit() and int(p.year) >= 2022)
     files = {url.rsplit("/", 1)[1] for url in requested if "/readings/list-" in url}
-    assert files == {f"list-{g.id}-1.html" for g in topic_groups(bib) if g.size}
+    closed = page.locator("#by-session details.cs-group[data-loads=open]").evaluate_all("gs => gs.map(g => g.id)")
+    # the by-session view's collapsed groups, for the filter set there first, and then every topic's
+    assert closed and files == {f"list-{g.id}-1.html" for g in topic_groups(bib) if g.size} | {f"list-{g}-1.html" for g in closed}
     assert page.locator("#by-topic .cs-entry").count() == len(bib.papers)
     page.fill("input[name=from]", "")
     page.select_option("select[name=type]", "Conference paper")
@@ -209,8 +225,10 @@ def test_without_javascript_each_topic_links_the_pages_of_its_papers(browser, ba
         assert all(href == f"{base_url}papers/{key}/" for _, key, href in lines)
         olsson = next(group for group, key, _ in lines if key == "olsson2022context")
         assert olsson == "topic-induction-heads"  # under its most specific topic
-        page.goto(base_url + "readings/")
-        assert page.locator("#by-session .cs-entry:not(.cs-entry--ref)").count() == len(bib.papers)
+        page.goto(base_url + "readings/")  # the by-session view: its open groups' entries, its collapsed groups' files
+        in_page = page.locator("#by-session .cs-entry:not(.cs-entry--ref)").evaluate_all("els => els.map(e => e.dataset.key)")
+        in_files = [key for keys in files_entries(page, "by-session").values() for key in keys]
+        assert sorted(in_page + in_files) == sorted(p.slug for p in bib.papers.values())
     finally:
         context.close()
 
@@ -221,7 +239,12 @@ def test_filters_work_from_a_file_without_a_server(browser, real_site, bib):
         page = context.new_page()
         page.goto((real_site / "readings" / "index.html").as_uri())
         page.select_option("select[name=topic]", "grokking")
-        assert shown(page) == {bib[k].slug for k in next(t for t in bib.topics if t.slug == "grokking").keys}
+        grokking = {bib[k].slug for k in next(t for t in bib.topics if t.slug == "grokking").keys}
+        # The entries in the page are filtered; a collapsed group's file cannot load from a file: it shows its link
+        in_page = set(page.locator("#by-session .cs-entry").evaluate_all("els => els.map(e => e.dataset.key)"))
+        assert shown(page) == grokking & in_page and grokking - in_page
+        assert status(page) == "Opened as a file, the page cannot load this view's lists: each opens from its link."
+        assert page.locator("#by-session details.cs-group:has(a.cs-group-file[data-cs-failed]):visible").count() > 0
         # No fetch from a file: a copy button opens the paper's .bib instead.
         button = page.locator(".cs-view:not([hidden]) button.cs-copy:visible").first
         url = button.get_attribute("data-copy-url")
@@ -259,6 +282,7 @@ def test_on_a_phone_the_page_is_a_third_of_its_old_height_with_every_paper_reach
         assert height <= PHONE_HEIGHT_BEFORE / 3, height
         view = page.locator(".cs-view:not([hidden])")
         keys = view.locator(".cs-entry:not(.cs-entry--ref)").evaluate_all("els => els.map(e => e.dataset.key)")
+        keys += [key for keys in files_entries(page, "by-session").values() for key in keys]
         assert sorted(keys) == sorted(p.slug for p in bib.papers.values())  # each one a click on its group away
         assert page.locator("select[name=topic]").is_visible() and page.locator("input[name=q]").is_visible()
         screenshot(page, "readings-phone")
@@ -278,6 +302,23 @@ def test_year_and_type_links_of_a_paper_page_filter_the_readings(watched, bib):
     page.wait_for_url("**/readings/?type=conference-paper")
     page.wait_for_function("document.querySelector('select[name=type]').value === 'Conference paper'")
     assert shown(page) == slugs(bib, lambda p: p.type_label == "Conference paper")
+
+
+def test_opening_every_collapsed_group_brings_each_papers_entry_and_coins_once(watched, bib):
+    page = watched.page
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    watched.goto("readings/")
+    closed = page.locator("#by-session details.cs-group[data-loads=open]")
+    assert closed.count() > 0 and not [url for url in requested if "/readings/list-" in url]
+    closed.evaluate_all("gs => gs.forEach(g => { g.open = true; })")
+    page.wait_for_function(LOADED)
+    files = {url.rsplit("/", 1)[1] for url in requested if "/readings/list-" in url}
+    assert files == {f"list-{g}-1.html" for g in closed.evaluate_all("gs => gs.map(g => g.id)")}  # no topic's
+    keys = page.locator("#by-session .cs-entry:not(.cs-entry--ref)").evaluate_all("els => els.map(e => e.dataset.key)")
+    assert sorted(keys) == sorted(p.slug for p in bib.papers.values())
+    assert page.locator(".Z3988").count() == len(bib.papers)  # Zotero finds each paper once
+    assert page.locator("#by-session button.cs-copy").count() >= len(bib.papers)  # course.js: the loaded ones' too
 
 
 def test_the_page_does_not_move_as_its_scripts_arrive(browser, base_url):

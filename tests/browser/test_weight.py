@@ -18,12 +18,7 @@ from bench.pages import BUDGET, NOTEBOOK_BUDGET, NOTEBOOK_KIND, budget, weigh  #
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("site")]
 
-BASE = ("Material's CSS (its main stylesheet cut to the rules the site can use) 128 kB and JS 130 kB (the search "
-        "worker and the sitemap wait until the reader acts)")
-OVER = {  # measured 2026-12-02
-    "readings": f"440 kB: {BASE}, readings.js 15 kB, the page's HTML 166 kB (every paper's full entry once, 1.4 kB "
-                "with its COinS, in the by-session view; the by-topic view's groups load their entries when it is shown)",
-}
+OVER: dict[str, str] = {}  # kind -> what it weighs and of what (every page kind fits since 2026-12-02)
 KINDS = ["home", "syllabus", "schedule", "assignments", "assignment", "readings", "paper", "talks", "talk", "episodes",
          "episode", "presentations", "notebooks", "session without a notebook", NOTEBOOK_KIND]
 # (bench/pages.py also knows "past terms", a page of a course with an archive: the default course has none.)

@@ -1,5 +1,6 @@
-/* The readings page: two views (by session, by topic) and filters by text, topic, type and years.  The page
- * has each paper's entry once, in the by-session view, and the filters read the entries as shown.  Without
+/* The readings page: two views (by session, by topic) and filters by text, topic, type and years.  The
+ * by-session view has each paper's entry once (those of its collapsed groups in files, loaded when one opens
+ * or the filters are set), and the filters read the entries as shown.  Without
  * JavaScript both views are shown, one after the other, with their long groups collapsed; the filters stay
  * hidden, since they would do nothing.
  *
@@ -121,11 +122,13 @@
       if (loading > 0) group.setAttribute("aria-busy", "true"); else group.removeAttribute("aria-busy");
     }
 
-    // A group that loads on demand gets its files: a short list's, all of them once its view is shown; a long
+    // A group that loads on demand gets its files: a short list's, all of them once its view is shown (a group
+    // that starts collapsed, data-loads="open": once it opens too, or the filters need its entries); a long
     // list's, once open, those that have papers to show (the first, without filters).
     function fill(group) {
       var test = filter(), parts = data && data.groups[group.id];
-      if (!lazy && !group.closest(".cs-view").hidden) files(group).forEach(function (link, i) { load(group, i); });
+      var wanted = group.dataset.loads !== "open" || group.open || test.active;
+      if (!lazy && wanted && !group.closest(".cs-view").hidden) files(group).forEach(function (link, i) { load(group, i); });
       if (!lazy || !group.open) return;
       if (!test.active || !parts) {
         if (!group.querySelector(".cs-group-part")) load(group, 0);
@@ -137,6 +140,7 @@
     }
 
     var matching = {};  // a long list's papers that pass the filters (their slugs)
+    var filtered = false;  // whether the filters were set when they were last applied (a group the reader opened stays open)
 
     function apply() {
       var test = filter(), active = test.active, opened = {};  // groups opened, by view
@@ -171,13 +175,15 @@
         group.hidden = active && shown === 0 && !failed(group);
         var view = group.closest(".cs-view");  // a long list opens a few groups of the view shown, none of the other
         opened[view.id] = (opened[view.id] || 0) + (active && shown > 0 ? 1 : 0);
-        group.open = !active ? group.dataset.wasOpen === "1" : shown > 0 && (!lazy || !view.hidden && opened[view.id] <= OPEN_AT_MOST);
+        if (active) group.open = shown > 0 && (!lazy || !view.hidden && opened[view.id] <= OPEN_AT_MOST);
+        else if (filtered) group.open = group.dataset.wasOpen === "1";  // the filters cleared: the groups as they were
         fill(group);
       });
+      filtered = active;
       var view = views.filter(function (v) { return !v.hidden; })[0];
       var seen = lazy ? matching : {};
       if (!lazy && view) view.querySelectorAll(".cs-entry:not([hidden])").forEach(function (e) { seen[e.dataset.key] = true; });
-      var count = Object.keys(seen).length, all = lazy ? parseInt(form.dataset.papers, 10) : Object.keys(info).length;
+      var count = Object.keys(seen).length, all = parseInt(form.dataset.papers, 10);
       status.textContent = view && view.querySelector(".cs-group-file[data-cs-failed]") ?
         "Opened as a file, the page cannot load this view's lists: each opens from its link." :
         active ? "Showing " + count + " of " + all + " papers." : "";

@@ -1,10 +1,11 @@
 """The readings page: every paper once per view, by session (what to read for each class) and by topic,
 with client-side filters; and the downloads (BibTeX, RIS, CSL-JSON) of the whole list and of each topic.
 
-The page carries each paper's full entry once, in the by-session view (with its COinS, so that Zotero finds
-each paper once). The by-topic view's groups load on demand: each links the files of its entries, which the
-page's script loads when the view is shown; a long list's by-session groups load so too, and its filters read
-every paper's words from one data file."""
+The by-session view carries each paper's full entry once (with its COinS, so that Zotero finds each paper
+once): in the page for the groups that start open, in files of their own for those that start collapsed, which
+the page's script loads when one opens. The by-topic view's groups load on demand too: each links the files of
+its entries, which the page's script loads when the view is shown; a long list's by-session groups load so too,
+and its filters read every paper's words from one data file."""
 
 from __future__ import annotations
 
@@ -137,6 +138,15 @@ class Lists:
     def of(papers: int) -> Lists:
         return Lists(("by-session", "by-topic"), LISTS) if papers > ON_DEMAND_ABOVE else Lists()
 
+    def loads(self, group: Group, view: str) -> str:
+        """When the group's entries load: "" (they are in the page); "view" (from its files, when its view is
+        shown: the by-topic view's groups); or "open" (when it opens, or the filters need them: every group of a
+        long list, and a by-session group that starts collapsed, since a first visit need not fetch what it does
+        not show, and the full entries are most of the page)."""
+        if self.data or (view == "by-session" and not group.open):
+            return "open"
+        return "view" if view in self.views else ""
+
     @staticmethod
     def parts(group: Group) -> list[tuple[tuple[str, tuple[Listed, ...]], ...]]:
         """The group's parts in runs of ``PART`` entries: a part that runs on keeps its heading in the next file."""
@@ -187,7 +197,7 @@ def pages(data: CourseData, ctx: SiteContext) -> list[GeneratedFile]:
         types=types, sessions=sessions, by_topic=by_topic, lists=lists, bibtex=bibtex_pattern(urls.READINGS),
         all=ALL, topic_downloads={t.slug: topic_downloads(t.slug) for t in topics},
     )
-    on_demand = (sessions if "by-session" in lists.views else []) + by_topic
+    on_demand = [group for group in sessions if lists.loads(group, "by-session")] + by_topic
     files = [page] + list_files(lists, on_demand, bib, entries, with_coins, hrefs)
     files += download_files(ALL, bib, bib.keys())
     for topic in topics:
