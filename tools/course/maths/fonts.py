@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import fontTools
-from fontTools import subset
-from fontTools.ttLib import TTFont
 
 from course.ground.keyed_files import key_of, sha_file, write_if_changed
 
@@ -90,6 +88,9 @@ def cut_fonts(source: Path, dest: Path, shown: set[str], used: set[str], cache_d
 
 
 def _cut(path: Path, shown: set[str]) -> bytes:
+    from fontTools import subset  # a quarter of a second to import: only for a build that cuts (not from the cache)
+    from fontTools.ttLib import TTFont
+
     options = subset.Options()
     options.flavor = "woff2"
     options.hinting = False
