@@ -91,3 +91,36 @@ def test_two_stylesheets_keep_their_own_cuts_in_the_cache(tmp_path):
     assert [cut.cached for cut in cut_stylesheets(pairs, site, cache)] == [True, True]
     assert (site / "assets" / palette.name).read_text(encoding="utf-8") == "[data-md-color-primary=red]{--c:red}"
     assert sorted(p.name.split("-")[0] for p in cache.glob("*.css")) == ["main", "palette"]
+
+
+def test_a_rebuild_scans_only_the_pages_and_scripts_that_changed(tmp_path, monkeypatch):
+    import functools
+
+    from course.ground import css_tokens
+    from course.theme_css import _site_tokens
+
+    scanned = []
+
+    def counted(scan):
+        @functools.wraps(scan)
+        def wrapper(text):
+            scanned.append(text)
+            return scan(text)
+        return wrapper
+
+    monkeypatch.setattr(css_tokens, "page_tokens", counted(css_tokens.page_tokens))
+    monkeypatch.setattr(css_tokens, "script_tokens", counted(css_tokens.script_tokens))
+    def rebuilt(pages, scripts):
+        expected = css_tokens.site_tokens(pages, scripts)
+        scanned.clear()
+        tokens = _site_tokens(pages, scripts, tmp_path)
+        assert tokens == expected
+        return tokens
+
+    pages, scripts = ['<p class="a">', '<p class="gone" data-md-color-primary="red">'], ['x.add("b")']
+    rebuilt(pages, scripts)
+    assert len(scanned) == 3
+    rebuilt(pages, scripts)
+    assert scanned == []
+    tokens = rebuilt(['<p class="a c">'], scripts)  # one page changed, one gone: its names go with it
+    assert scanned == ['<p class="a c">'] and tokens.can_occur("c") and not tokens.can_occur("gone") and not tokens.palette

@@ -10,7 +10,9 @@ it (the stylesheet, the names, the cutting code): a rebuild that changes no clas
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +42,31 @@ def cut_stylesheets(stylesheets: list[tuple[Path, Path]], site_dir: Path, cache_
     ``site_dir`` can match (one reading of the site for them all).  ``unused_scripts``: the site's scripts (paths
     in it) that no page runs, whose words do not count (KaTeX's, where the build typeset all the maths)."""
     pages, scripts = _site_texts(site_dir, {site_dir / path for path in unused_scripts})
-    tokens = css_tokens.site_tokens(pages, scripts)
+    tokens = _site_tokens(pages, scripts, cache_dir)
     return [_cut(source, dest, tokens, cache_dir) for source, dest in stylesheets]
+
+
+def _site_tokens(pages: list[str], scripts: list[str], cache_dir: Path) -> css_purge.Tokens:
+    """What the site lets occur, each page's and script's part kept from the last build by the hash of its text:
+    a rebuild scans only the texts that changed (a 5,000-paper site is 227 MB of HTML, three seconds to scan)."""
+    store = cache_dir / f"tokens-{sha_code(Path(css_tokens.__file__))[:16]}.pickle"
+    try:
+        known = pickle.loads(store.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        known = {}  # none yet, or left by another version of the code
+    parts = {}
+    for scan, texts in ((css_tokens.page_tokens, pages), (css_tokens.script_tokens, scripts)):
+        for text in texts:
+            key = (scan.__name__, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+            parts[key] = known.get(key) or scan(text)
+    if parts.keys() != known.keys():  # the newest only: a build's pages
+        try:
+            for old in cache_dir.glob("tokens-*.pickle"):
+                old.unlink(missing_ok=True)
+            atomic_write(store, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a cache that cannot be written costs the next build the scan, nothing more
+    return css_tokens.union(parts.values())
 
 
 def _cut(source: Path, dest: Path, tokens: css_purge.Tokens, cache_dir: Path) -> Cut:

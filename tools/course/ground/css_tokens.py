@@ -14,6 +14,7 @@ Two sources, read generously (a name kept for nothing costs a few bytes; a name 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 
 from course.ground.css_purge import PALETTE, Tokens
@@ -55,15 +56,33 @@ def script_prefixes(js: str) -> set[str]:
     return {match[0] for match in found if match}
 
 
-def site_tokens(pages: Iterable[str], scripts: Iterable[str]) -> Tokens:
-    """The tokens of a site whose HTML pages and scripts are ``pages`` and ``scripts`` (their texts)."""
+def page_tokens(html: str) -> Tokens:
+    """What one HTML page lets occur."""
+    return Tokens(_interned(markup_names(html)), frozenset(), _interned(palette_values(html)))
+
+
+def script_tokens(js: str) -> Tokens:
+    """What one script lets occur."""
+    return Tokens(_interned(script_names(js)), _interned(script_prefixes(js)))
+
+
+def union(parts: Iterable[Tokens]) -> Tokens:
     names: set[str] = set()
     prefixes: set[str] = set()
     palette: set[str] = set()
-    for html in pages:
-        names |= markup_names(html)
-        palette |= palette_values(html)
-    for js in scripts:
-        names |= script_names(js)
-        prefixes |= script_prefixes(js)
+    for part in parts:
+        names |= part.names
+        prefixes |= part.prefixes
+        palette |= part.palette
     return Tokens(frozenset(names), frozenset(prefixes), frozenset(palette))
+
+
+def site_tokens(pages: Iterable[str], scripts: Iterable[str]) -> Tokens:
+    """The tokens of a site whose HTML pages and scripts are ``pages`` and ``scripts`` (their texts)."""
+    return union([*map(page_tokens, pages), *map(script_tokens, scripts)])
+
+
+def _interned(names: set[str]) -> frozenset[str]:
+    """One string object per name, however many pages have it: the per-page tokens kept between builds
+    (``theme_css``) are then stored once per name."""
+    return frozenset(map(sys.intern, names))
