@@ -47,3 +47,56 @@ def test_tags_and_aliases_are_refused():
 def test_tab_indentation_gets_a_hint():
     _, problems = parse("a:\n\t- b\n")
     assert "YAML syntax error" in problems[0]
+
+
+# libyaml's parser reads the course's data (ten times faster); a document it refuses is read again by PyYAML's,
+# whose messages and positions the errors give. Both must build the same data, at the same places.
+EDGE_CASES = [
+    "a:\nb: ''\nc: \"\"\nd: ~\ne: null\nf: Null\n",
+    "title: Über — “quoted” ✓\nwhen: 2027-01-12   # a comment\n",
+    "list:\n  - one\n  -\n  - {x: 1, y: [a, b]}\n",
+    "text: |\n  line one\n  line two\n\nfolded: >\n  a\n  b\n",
+    "a: &anchor x\nb: *anchor\n",
+    "\ufeffbom: first\r\ncrlf: second\r\n",
+    "key with spaces: value: with colon?\n",
+    "tagged: !!int 3\n",
+    "- a\n- b\n",
+]
+
+
+def _both(text: str):
+    import yaml
+
+    from course.ground import yaml_source as ys
+
+    built = []
+    for loader in (ys._FastStringLoader, ys._StringLoader):
+        try:
+            node = yaml.compose(text, Loader=loader)
+        except yaml.YAMLError as error:
+            built.append(type(error).__name__)
+            continue
+        builder = ys._Builder("x.yml")
+        built.append((builder.build(node, ()) if node is not None else None, builder.positions.keys,
+                      builder.positions.values, [str(p) for p in builder.problems]))
+    return built
+
+
+def test_libyaml_and_pyyaml_build_the_same_data_at_the_same_places():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [p.read_text(encoding="utf-8") for folder in ("readings", "archive", "tools/course/scaffold")
+             for p in sorted((root / folder).rglob("*.yml"))]
+    assert len(texts) > 5
+    for text in texts + EDGE_CASES:
+        fast, slow = _both(text)
+        assert fast == slow, text[:80]
+
+
+def test_a_document_libyaml_refuses_gets_pyyamls_message():
+    _, problems = parse("a: [1, 2\nb: 3\n")
+    assert problems == ["x.yml:2:2: YAML syntax error: while parsing a flow sequence, expected ',' or ']', but got ':'"
+                        " (check the indentation and quote values that contain ': ' or start with '*', '&', '!', '[' or '{')"]
+    _, problems = parse("a: \x07\n")
+    assert problems == ["x.yml:1:4: the character U+0007 is not allowed in YAML; remove it"]

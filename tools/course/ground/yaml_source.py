@@ -62,7 +62,13 @@ class _StringLoader(yaml.SafeLoader):
     """A SafeLoader whose only implicit type is null; everything else is a string."""
 
 
+class _FastStringLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same on libyaml's parser (ten times faster): a document it refuses is parsed again by
+    ``_StringLoader``, so that every message and position of an error is PyYAML's own."""
+
+
 _StringLoader.yaml_implicit_resolvers = {}
+_FastStringLoader.yaml_implicit_resolvers = {}
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -89,7 +95,7 @@ class _Builder:
                 line, col = _mark(node)
                 self.problems.append(Problem(self.display, line, col, f"type tags like {node.tag.replace('tag:yaml.org,2002:', '!!')!r} are not allowed; remove the tag (quote the value if it must stay as written)"))
                 return None
-            if node.style is None and node.value in NULLS:
+            if not node.style and node.value in NULLS:  # plain: None (PyYAML), "" (libyaml, when empty)
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
@@ -129,12 +135,23 @@ _OPENS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMa
 _CLOSES = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 
 
-def _too_deep(text: str, display: str) -> Problem | None:
-    """Where the document nests deeper than MAX_DEPTH, found by PyYAML's scanner, which does not recurse
-    (its composer does, once per level: a deep document would end in a RecursionError)."""
+_SLOW = object()  # a document to parse again with PyYAML's own parser
+
+
+def _compose(text: str, loader) -> yaml.Node | None | object:
+    """The document's node tree by ``loader``, or ``_SLOW`` where it nests too deep (checked first: the
+    composer recurses once per level)."""
+    if _too_deep(text, "", loader) is not None:
+        return _SLOW
+    return yaml.compose(text, Loader=loader)
+
+
+def _too_deep(text: str, display: str, loader) -> Problem | None:
+    """Where the document nests deeper than MAX_DEPTH, found by the scanner, which does not recurse
+    (the composer does, once per level: a deep document would end in a RecursionError)."""
     depth = 0
     try:
-        for token in yaml.scan(text, Loader=_StringLoader):
+        for token in yaml.scan(text, Loader=loader):
             if isinstance(token, _OPENS):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -150,11 +167,16 @@ def _too_deep(text: str, display: str) -> Problem | None:
 
 def parse_yaml(text: str, display: str, path: Path | None = None) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse one YAML document. Returns the document (None if unreadable) and the problems found."""
-    deep = _too_deep(text, display)
-    if deep is not None:
-        return None, [deep]
     try:
-        node = yaml.compose(text, Loader=_StringLoader)
+        node = _compose(text, _FastStringLoader)
+    except (yaml.YAMLError, RecursionError):
+        node = _SLOW  # refused: PyYAML's own parser says why, and where
+    if node is _SLOW:
+        deep = _too_deep(text, display, _StringLoader)
+        if deep is not None:
+            return None, [deep]
+    try:
+        node = yaml.compose(text, Loader=_StringLoader) if node is _SLOW else node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
