@@ -58,6 +58,20 @@ def build_site(project: Path, *, strict: bool = True) -> Path:
     return project / "site"
 
 
+def readings_view(site: Path, view: str):
+    """The built readings page's ``view`` (by-session, by-topic) as readings.js shows it once its groups' files
+    are in: each file's lists in place of its link."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((site / "readings" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    shown = page.find(id=view)
+    for link in shown.select("a.cs-group-file"):
+        part = BeautifulSoup((site / "readings" / link["href"]).read_text(encoding="utf-8"), "html.parser")
+        link.find_parent("details").extend(part.select("p.cs-label, ul.cs-entries"))
+        link.decompose()
+    return shown
+
+
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     """Replace text in a file, failing loudly when the text is not there."""
     text = path.read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ import pytest
 import rispy
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, readings_view
 from course.data.load import load_course_data
 from course.ground import urls
 from course.ground.layout import Layout
@@ -152,9 +152,11 @@ def test_every_paper_page_and_list_offers_the_three_downloads(built_site, data):
 
 def test_list_entries_carry_coins_once_per_paper(built_site, data):
     readings = BeautifulSoup((built_site / "readings/index.html").read_text(encoding="utf-8"), "html.parser")
-    spans = readings.select(".cs-entry span.Z3988")
-    assert len(spans) == len(data.bibliography.papers)  # in one view only: Zotero offers each paper once
-    assert len(readings.select("#by-session .cs-entry:not(.cs-entry--ref) > span.Z3988")) == len(spans)  # the full entries
+    assert not readings.select("#by-topic span.Z3988")  # in one view only: Zotero offers each paper once
+    by_session = readings_view(built_site, "by-session")  # its collapsed groups' entries are in their files
+    spans = by_session.select(".cs-entry span.Z3988")
+    assert len(spans) == len(data.bibliography.papers)
+    assert len(by_session.select(".cs-entry:not(.cs-entry--ref) > span.Z3988")) == len(spans)  # the full entries
     kev = {}
     for span in spans:
         fields = parse_qsl(span["title"])

@@ -15,7 +15,7 @@ from course.data.bibliography import load_bibliography
 from course.data.load import load_course_data
 from course.ground.layout import Layout
 from course.ground import urls
-from conftest import ROOT, build_site, copy_project
+from conftest import ROOT, build_site, copy_project, readings_view
 
 
 def soup(site: Path, src: str) -> BeautifulSoup:
@@ -92,16 +92,6 @@ def full_entries(view) -> list[str]:
     return [li["data-key"] for li in view.select(".cs-entry:not(.cs-entry--ref)")]
 
 
-def loaded(site: Path, view):
-    """The readings page's ``view`` as readings.js shows it once its groups' files are in: each file's lists in
-    place of its link."""
-    for link in view.select("a.cs-group-file"):
-        part = BeautifulSoup((site / "readings" / link["href"]).read_text(encoding="utf-8"), "html.parser")
-        link.find_parent("details").extend(part.select("p.cs-label, ul.cs-entries"))
-        link.decompose()
-    return view
-
-
 def test_readings_page(built_site, data):
     page = soup(built_site, urls.READINGS)
     bib = data.bibliography
@@ -112,7 +102,7 @@ def test_readings_page(built_site, data):
     # groups' files, loaded when the view is shown (tests/browser/test_readings.py).
     for group in page.select("#by-session details.cs-group"):
         assert bool(group.select(".cs-entry")) == group.has_attr("open") != bool(group.select("a.cs-group-file"))
-    assert sorted(full_entries(loaded(built_site, page.find(id="by-session")))) == sorted(p.slug for p in bib.papers.values())
+    assert sorted(full_entries(readings_view(built_site, "by-session"))) == sorted(p.slug for p in bib.papers.values())
     assert full_entries(page.find(id="by-topic")) == []
     entry = page.select_one('#by-session .cs-entry[data-key="vaswani2017attention"]')
     assert entry.select_one(".cs-entry-authors").get_text() == "Ashish Vaswani, Noam Shazeer, Niki Parmar, et al."
@@ -133,7 +123,7 @@ def test_readings_page(built_site, data):
 
 
 def test_readings_by_session_follows_the_course(built_site, data):
-    view = loaded(built_site, soup(built_site, urls.READINGS).find(id="by-session"))
+    view = readings_view(built_site, "by-session")
     with_readings = [s for s in data.sessions if s.entry.readings or s.entry.further_reading]
     groups = view.select("details.cs-group")
     assert [g["id"] for g in groups] == [f"session-{s.id}" for s in with_readings] + ["session--none"]

@@ -187,6 +187,8 @@ def test_course_js_gives_each_list_entry_one_copy_button_for_its_own_papers_bibt
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     page = watched.page
     watched.goto("readings/")
+    page.locator("#by-session details.cs-group").evaluate_all("gs => gs.forEach(g => { g.open = true; })")
+    page.wait_for_function("!document.querySelector('#by-session a.cs-group-file:not([hidden])')")  # the collapsed ones' files
     page.locator(".cs-view-link[data-view='by-topic']").click()  # its entries load from its groups' files
     page.wait_for_function("document.querySelectorAll('#by-topic .cs-entry button.cs-copy').length"
                            " === document.querySelectorAll('#by-session .cs-entry:not(.cs-entry--ref)').length")
@@ -345,27 +347,25 @@ def test_before_katexs_stylesheet_comes_a_phones_page_does_not_scroll_sideways(b
     context.close()
 
 
-def test_typeset_maths_fetches_katexs_stylesheet_only_as_it_nears_the_screen(browser, base_url):
-    """A page whose maths is below the first screen fetches neither KaTeX's stylesheet nor its fonts until the
-    reader scrolls towards it; without JavaScript the page's <noscript> brings the stylesheet at once."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    fetched: list[str] = []
-    page.on("request", lambda request: fetched.append(request.url))
-    page.goto(base_url + "schedule/intro-interpretability/")
-    page.wait_for_load_state("networkidle")
-    assert page.locator(".katex").count() > 3
-    assert not [url for url in fetched if "katex" in url], "maths below the fold: nothing of KaTeX yet"
-    page.locator(".katex").first.scroll_into_view_if_needed()
-    page.wait_for_function("getComputedStyle(document.querySelector('.katex')).fontFamily.includes('KaTeX_Main')",
-                           timeout=15_000)
-    assert [url for url in fetched if url.endswith("katex.min.css")] and [url for url in fetched if url.endswith(".woff2")]
-    context.close()
-    plain = browser.new_context(java_script_enabled=False)
-    page = plain.new_page()
-    page.goto(base_url + "schedule/intro-interpretability/")
-    assert page.evaluate("getComputedStyle(document.querySelector('.katex')).fontFamily").find("KaTeX_Main") >= 0
-    plain.close()
+def test_typeset_maths_comes_styled_and_is_laid_out_as_it_nears_the_screen(browser, base_url):
+    """A page with maths has KaTeX's stylesheet with its others (the maths is laid out once, styled: no relayout of
+    every formula when it comes); a block with maths far down is laid out only as it nears the screen; without
+    JavaScript too."""
+    far = "[...document.querySelectorAll('.md-typeset > *')].filter(e => e.querySelector('.katex')).at(-1)"
+    for javascript in (True, False):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(base_url + "schedule/architectures/")
+        page.wait_for_load_state("networkidle")
+        assert [url for url in fetched if url.endswith("katex.min.css")], "the stylesheet comes with the page"
+        assert page.evaluate("getComputedStyle(document.querySelector('.katex')).fontFamily").startswith("KaTeX_Main")
+        maths = f"{far}.querySelector('.katex').checkVisibility({{contentVisibilityAuto: true}})"
+        assert page.evaluate(f"{far}.getBoundingClientRect().top") > 3 * 900 and not page.evaluate(maths), "not laid out yet"
+        page.evaluate(f"{far}.scrollIntoView()")
+        page.wait_for_function(maths)
+        context.close()
 
 
 # What a first visit holds back until the reader acts (theme/partials/javascripts/base.html).

@@ -164,8 +164,8 @@
    * fold fetches no KaTeX on its first screen, and a long page never typesets all its maths at once. */
   var mathsObserver = null;
 
-  /* Maths the build typeset comes without KaTeX's stylesheet (the fonts follow from it): fetched when the
-   * maths nears the screen, as the figures are, so a page whose maths is further down does not fetch it. */
+  /* Maths the build typeset comes with KaTeX's stylesheet in the page's head; an instant navigation keeps the
+   * head of the page it came from, so a page reached so fetches the stylesheet when its maths nears the screen. */
   function styleTypesetMaths(root) {
     var typeset = root.querySelectorAll(".katex");
     if (!typeset.length || document.querySelector('link[rel="stylesheet"][href$="katex/katex.min.css"]')) return;
