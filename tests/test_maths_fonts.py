@@ -73,3 +73,18 @@ def test_without_node_katex_ships_whole(tmp_path, monkeypatch):
         assert (site / SHIPPED / "fonts" / font.name).read_bytes() == font.read_bytes(), font.name
     page = (site / "schedule" / "transformers" / "index.html").read_text(encoding="utf-8")
     assert r"\(" in html.unescape(page) and 'class="katex"' not in page
+
+
+def test_the_characters_of_a_builds_maths_are_kept_for_the_same_formulas(tmp_path, monkeypatch):
+    from course import maths
+
+    typesetter = maths.MathsTypesetter(ASSETS / "katex" / "katex.min.js", tmp_path)
+    typesetter._known = {"Ix": ['<span class="katex-html"><span>x</span></span>', None]}
+    typesetter._used = {"Ix"}
+    first = typesetter.shown()
+    with monkeypatch.context() as patched:
+        patched.setattr(maths, "glyphs", lambda formulas: pytest.fail("the formulas were read again"))
+        assert typesetter.shown() == first == {"x"} | set(ALWAYS)
+    typesetter._known["Iy"] = ['<span class="katex-html"><span>y</span></span>', None]
+    typesetter._used.add("Iy")  # another formula: read again
+    assert typesetter.shown() == {"x", "y"} | set(ALWAYS) and len(list(tmp_path.glob("glyphs-*.txt"))) == 1

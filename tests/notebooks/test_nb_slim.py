@@ -78,3 +78,14 @@ def test_names_and_blanks_in_code_are_plain_text_and_no_stylesheet_colours_them(
     # The reason it is safe: the notebooks' stylesheet (code colours included) gives .n no colour.
     sheet = shared_stylesheet(THEME)
     assert ".highlight-ipynb .o" in sheet and not re.search(r"\.n\s*[,{:]", sheet)
+
+
+def test_a_notebooks_ids_and_links_to_them_get_its_prefix_once():
+    from course.notebooks.publish import prefix_ids
+
+    body = ('<h2 id="takeaways">T</h2><a href="#takeaways">x</a><div data-id="c1"></div><p grid="g" xhref="#no">'
+            '<a href="#nb-sae-done" id="nb-sae-kept">k</a><a href="https://x.org/#frag">out</a>')
+    assert prefix_ids(body, "sae") == (
+        '<h2 id="nb-sae-takeaways">T</h2><a href="#nb-sae-takeaways">x</a><div data-id="nb-sae-c1"></div>'
+        '<p grid="g" xhref="#no"><a href="#nb-sae-done" id="nb-sae-kept">k</a><a href="https://x.org/#frag">out</a>')
+    assert prefix_ids(prefix_ids(body, "sae"), "sae") == prefix_ids(body, "sae")

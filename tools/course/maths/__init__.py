@@ -15,11 +15,13 @@ import subprocess
 from pathlib import Path
 
 from course.ground import tex_in_html
-from course.ground.keyed_files import atomic_write, key_of, sha_file
+from course.ground.keyed_files import atomic_write, key_of, sha_file, sha_text
+from course.maths import fonts
 from course.maths.fonts import glyphs
 
 SCRIPT = Path(__file__).resolve().parent / "katex.js"
 STYLESHEET = "katex/katex.min.css"  # in the course's assets
+SEPARATOR = "\x00"  # between formulas' keys (TeX holds no NUL)
 KATEX_SCRIPTS = ("katex.min.js", "auto-render.min.js")  # in the course's katex/: for the browser, where the build had no Node
 
 
@@ -45,8 +47,23 @@ class MathsTypesetter:
         return tex_in_html.typeset(page, self._render)
 
     def shown(self) -> set[str]:
-        """The characters this build's typeset maths shows (``fonts.glyphs``)."""
-        return glyphs(self._known[key][0] or "" for key in self._used if key in self._known)
+        """The characters this build's typeset maths shows (``fonts.glyphs``), kept for the set of formulas that
+        shows them: a build with the same maths as the last reads them back (reading every formula's HTML again
+        is a tenth of a second)."""
+        used = sorted(key for key in self._used if key in self._known)
+        made_by = [self.cache_file.stem, sha_file(Path(fonts.__file__))]  # KaTeX and the scripts; the reading
+        kept = self.cache_file.with_name(f"glyphs-{sha_text(SEPARATOR.join(made_by + used))[:20]}.txt")
+        try:
+            return set(kept.read_text(encoding="utf-8"))
+        except OSError:
+            shown = glyphs(self._known[key][0] or "" for key in used)
+        try:
+            for old in kept.parent.glob("glyphs-*.txt"):
+                old.unlink(missing_ok=True)
+            atomic_write(kept, "".join(sorted(shown)))
+        except OSError:
+            pass  # not kept: the next build reads the formulas again
+        return shown
 
     def _render(self, tex: str, display: bool) -> str | None:
         key = ("D" if display else "I") + tex

@@ -257,7 +257,10 @@ def demote_headings(body: str, offset: int) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + offset)}", body)
 
 
-_ID = re.compile(r'(\bid="|\bhref="#)(?!nb-)')
+# An id or a link to one, not prefixed yet. Each pattern starts with its literal (the word boundary checked behind
+# it): a regex that starts with a literal is searched for fast, and a notebook's HTML is megabytes.
+_ID = re.compile(r'id(?<!\wid)="(?!nb-)')
+_LINK = re.compile(r'href(?<!\whref)="#(?!nb-)')
 
 
 def id_prefix(name: str) -> str:
@@ -268,7 +271,8 @@ def prefix_ids(body: str, name: str) -> str:
     """Give the notebook's ids (and links to them) an ``nb-<name>-`` prefix: a notebook headed
     "The logit lens" must not reuse the id of the page's own heading of that name, nor two notebooks on
     one page each other's ("Takeaways", cell ids)."""
-    return _ID.sub(lambda m: m.group(1) + id_prefix(name), body)
+    prefix = id_prefix(name).replace("\\", "\\\\")  # a replacement template: a backslash would be an escape
+    return _LINK.sub('href="#' + prefix, _ID.sub('id="' + prefix, body))
 
 
 _SECTION = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)"[^>]*>(?P<title>.*?)</h(?P=level)>', re.S)
