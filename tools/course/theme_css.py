@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course.ground import css_purge, css_tokens
-from course.ground.keyed_files import atomic_write, key_of, sha_code, sha_text, write_if_changed
+from course.ground.keyed_files import key_of, sha_code, sha_text, write_if_changed, write_newest
 
 # Material's file names carry a hash of their content: main.57a0d79d.min.css, palette.06af60db.min.css.
 THEME_CSS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
@@ -60,12 +60,7 @@ def _site_tokens(pages: list[str], scripts: list[str], cache_dir: Path) -> css_p
             key = (scan.__name__, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
             parts[key] = known.get(key) or scan(text)
     if parts.keys() != known.keys():  # the newest only: a build's pages
-        try:
-            for old in cache_dir.glob("tokens-*.pickle"):
-                old.unlink(missing_ok=True)
-            atomic_write(store, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass  # a cache that cannot be written costs the next build the scan, nothing more
+        write_newest(store, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), "tokens-*.pickle")
     return css_tokens.union(parts.values())
 
 
@@ -77,7 +72,8 @@ def _cut(source: Path, dest: Path, tokens: css_purge.Tokens, cache_dir: Path) ->
         cut, hit = cached.read_text(encoding="utf-8"), True
     except OSError:  # not there yet (or removed by a build of another site sharing the cache)
         cut, hit = css_purge.purge(css, tokens), False
-        _store(cache_dir, cached, cut)
+        # each stylesheet's newest cut only: each edit that changes the site's classes makes another (about 90 kB)
+        write_newest(cached, cut, f"{_stem(source)}-*.css")
     write_if_changed(dest, cut)
     return Cut(len(css.encode("utf-8")), len(cut.encode("utf-8")), hit)
 
@@ -97,12 +93,3 @@ def _site_texts(site_dir: Path, unused: set[Path]) -> tuple[list[str], list[str]
 def _stem(source: Path) -> str:
     return source.name.split(".", 1)[0]  # main.57a0d79d.min.css -> main
 
-
-def _store(cache_dir: Path, path: Path, css: str) -> None:
-    """Keep each stylesheet's newest cut only: each edit that changes the site's classes makes another (about 90 kB)."""
-    try:
-        for old in cache_dir.glob(path.name.split("-", 1)[0] + "-*.css"):
-            old.unlink(missing_ok=True)
-        atomic_write(path, css)
-    except OSError:
-        pass  # a cache that cannot be written costs the next build the cut again, nothing more

@@ -69,6 +69,18 @@ def write_if_changed(path: Path, content: str | bytes) -> None:
     atomic_write(path, data)
 
 
+def write_newest(path: Path, content: str | bytes, earlier: str) -> None:
+    """Write ``content`` to ``path`` in place of the files beside it that match the glob ``earlier`` (what earlier
+    builds left: such a cache keeps only the newest).  A cache that cannot be written costs the next build the
+    work again, nothing more: the error is not raised."""
+    try:
+        for old in Path(path).parent.glob(earlier):
+            old.unlink(missing_ok=True)
+        atomic_write(path, content)
+    except OSError:
+        pass
+
+
 class KeyedStore:
     """``<root>/<name>/record.json`` (the key, its inputs, and the output files' names) and the outputs beside it."""
 

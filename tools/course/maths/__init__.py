@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 from course.ground import tex_in_html
-from course.ground.keyed_files import atomic_write, key_of, sha_file, sha_text
+from course.ground.keyed_files import atomic_write, key_of, sha_file, sha_text, write_newest
 from course.maths import fonts
 from course.maths.fonts import glyphs
 
@@ -57,12 +57,7 @@ class MathsTypesetter:
             return set(kept.read_text(encoding="utf-8"))
         except OSError:
             shown = glyphs(self._known[key][0] or "" for key in used)
-        try:
-            for old in kept.parent.glob("glyphs-*.txt"):
-                old.unlink(missing_ok=True)
-            atomic_write(kept, "".join(sorted(shown)))
-        except OSError:
-            pass  # not kept: the next build reads the formulas again
+        write_newest(kept, "".join(sorted(shown)), "glyphs-*.txt")
         return shown
 
     def _render(self, tex: str, display: bool) -> str | None:

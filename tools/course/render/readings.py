@@ -126,17 +126,15 @@ def topic_groups(bib: Bibliography) -> list[Group]:
 
 @dataclass(frozen=True)
 class Lists:
-    """The groups that load on demand, each in files of ``PART`` entries (``readings/list-<group>-<n>.html``,
-    beside the page, so that their links work in it and alone): those of the by-topic view, and a long list's
-    by-session view too, whose filters then read the papers' words from a data file (``LISTS``; None: from the
-    page's entries)."""
+    """The groups that load on demand (``loads``), each in files of ``PART`` entries
+    (``readings/list-<group>-<n>.html``, beside the page, so that their links work in it and alone); a long
+    list's filters read the papers' words from a data file (``data``: ``LISTS``; None: from the page's entries)."""
 
-    views: tuple[str, ...] = ("by-topic",)  # the views (their ids) whose groups load on demand
     data: str | None = None
 
     @staticmethod
     def of(papers: int) -> Lists:
-        return Lists(("by-session", "by-topic"), LISTS) if papers > ON_DEMAND_ABOVE else Lists()
+        return Lists(LISTS) if papers > ON_DEMAND_ABOVE else Lists()
 
     def loads(self, group: Group, view: str) -> str:
         """When the group's entries load: "" (they are in the page); "view" (from its files, when its view is
@@ -145,7 +143,7 @@ class Lists:
         not show, and the full entries are most of the page)."""
         if self.data or (view == "by-session" and not group.open):
             return "open"
-        return "view" if view in self.views else ""
+        return "view" if view == "by-topic" else ""
 
     @staticmethod
     def parts(group: Group) -> list[tuple[tuple[str, tuple[Listed, ...]], ...]]:
