@@ -114,3 +114,9 @@ def test_katexs_mathml_is_made_valid_where_katex_writes_it_otherwise(tmp_path):
     assert '<mo lspace="0.22em" rspace="0.22em">mod</mo>' in out, r"\bmod: letters inside <mo>, not an <mrow>"
     assert "<msub><mi>λ</mi><mrow><mi>max</mi><mo>\u2061</mo></mrow></msub>" in out, "msub has two arguments"
     assert not re.search(r"height:-", out), "no negative heights (CSS refuses them)"
+
+
+def test_a_display_formula_in_the_notes_is_one_keyboard_stop(built_site):
+    html = (built_site / "schedule" / "transformers" / "index.html").read_text(encoding="utf-8")
+    assert html.count('<div class="arithmatex" tabindex="0"><span class="katex-display">') >= 2
+    assert '<div class="arithmatex" tabindex="0"><span class="katex-display" tabindex' not in html

@@ -201,8 +201,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         output = self.maths.typeset(output)
         if not self.maths.unavailable:  # every formula typeset: course.js need not look for TeX (a long page's text)
             output = output.replace("<article ", "<article data-cs-typeset ", 1)
-        # A display formula wider than the page scrolls sideways (Material's div.arithmatex): reachable by keyboard
-        output = output.replace('<div class="arithmatex">', '<div class="arithmatex" tabindex="0">')
+        # A display formula wider than the page scrolls sideways, reachable by keyboard: in the notes Material's
+        # div.arithmatex scrolls (its child is as wide as the formula), so the stop KaTeX's output has (maths/katex.js,
+        # for a notebook's formulas, whose span.katex-display scrolls) moves to it: one stop per formula
+        output = _ARITHMATEX.sub(r'<div class="arithmatex" tabindex="0">\1', output)
         for tex, error in self.maths.errors:  # `--strict` makes them errors
             log.warning(f"{page.file.src_uri}: the maths ${tex}$ does not typeset: {error}. Fix the TeX, "
                         "or write a dollar sign that is not maths as \\$")
@@ -245,6 +247,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             cut = cut_fonts(ASSETS / "katex" / "fonts", site / ASSET_PREFIX / "katex" / "fonts", self.maths.shown(), used,
                             self.layout.cache / "fonts")
             log.debug(f"KaTeX's fonts: {cut.fonts} cut, {cut.before / 1e3:.0f} kB -> {cut.after / 1e3:.0f} kB")
+
+
+_ARITHMATEX = re.compile(r'<div class="arithmatex">(?:(<span class="katex-display") tabindex="0")?')
 
 
 class _TitleStandIn:
