@@ -217,6 +217,12 @@ def test_session_page_shows_its_executed_notebook(watched, pages):
     assert notebook.locator(".jp-OutputArea-output, .output_area").count() > 0, "the notebook has no outputs"
     download = notebook.locator("a[download]").first.get_attribute("href")
     assert download.endswith(".ipynb")
+    # cells are laid out as they near the screen, but a heading the table of contents tracks is laid out at once
+    # (reading its position would lay out its cell there and then: notebooks/slim.py)
+    laid_out = "el => el.checkVisibility({contentVisibilityAuto: true})"
+    headings = notebook.locator(".jp-Cell :is(h2, h3, h4)[id]")
+    assert headings.count() > 2 and all(headings.nth(i).evaluate(laid_out) for i in range(headings.count()))
+    assert not notebook.locator(".jp-CodeCell").last.evaluate(laid_out), "the last code cell was laid out on arrival"
     screenshot(page, "session-notebook-embedded")
 
 

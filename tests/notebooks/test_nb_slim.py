@@ -67,6 +67,20 @@ def test_code_cells_that_scroll_are_reachable_by_keyboard():
                                     "<pre>output</pre>")
 
 
+def test_a_cell_with_a_heading_is_marked_and_no_other():
+    from course.notebooks.slim import mark_heading_cells
+
+    cells = ['<div class="jp-Cell jp-MarkdownCell" id="a"><p>prose, no heading</p></div>',
+             '<div class="jp-Cell jp-CodeCell" id="b"><pre>"<h2>" in code</pre></div>',
+             '<div class="jp-Cell jp-MarkdownCell" id="c"><p>x</p><h3 id="nb-probes">Probes</h3></div>',
+             '<div class="jp-Cell jp-MarkdownCell" id="d"><h2 id="nb-x">X</h2></div>']
+    marked = mark_heading_cells("".join(cells))
+    assert marked.count("nb-heading-cell") == 2
+    assert [cell for cell in marked.split("</div>") if "nb-heading-cell" in cell] == [
+        '<div class="jp-Cell nb-heading-cell jp-MarkdownCell" id="c"><p>x</p><h3 id="nb-probes">Probes</h3>',
+        '<div class="jp-Cell nb-heading-cell jp-MarkdownCell" id="d"><h2 id="nb-x">X</h2>']
+
+
 def test_names_and_blanks_in_code_are_plain_text_and_no_stylesheet_colours_them():
     from course.notebooks.publish import THEME, shared_stylesheet
     from course.notebooks.slim import plain_tokens

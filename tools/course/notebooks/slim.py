@@ -146,6 +146,17 @@ def plain_tokens(body: str) -> str:
     return _PLAIN_TOKEN.sub(r"\1", body)
 
 
+# A notebook's cells are laid out as they near the screen (course.css: content-visibility), except a cell with a
+# heading: the table of contents reads each heading's position at start-up and whenever the page's height
+# changes, and reading it inside a cell not laid out yet lays that whole cell out there and then (on a phone,
+# a tenth of a second each time, blocking the page).
+_CELL_WITH_HEADING = re.compile(r'<div class="jp-Cell ((?:(?!<div class="jp-Cell ).)*?<h[1-6] id=")', re.S)
+
+
+def mark_heading_cells(body: str) -> str:
+    return _CELL_WITH_HEADING.sub(r'<div class="jp-Cell nb-heading-cell \1', body)
+
+
 def link_figures(body: str, href) -> str:
     """``body`` with each inline image replaced by ``href(name)`` (a name from ``figures``), loaded lazily and
     linked to itself: a tap opens it full size, to zoom on a phone. Its size is the one the notebook gave

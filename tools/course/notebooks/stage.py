@@ -92,7 +92,7 @@ class NotebookStage:
                                     download_href=get_relative_url(uri(f"{name}.ipynb"), page_url),
                                     section_level=section_level,
                                     exercises_href=get_relative_url(uri(f"{name}-exercises.ipynb"), page_url) if student else None)
-        html = slim.plain_tokens(slim.focusable_code(html))
+        html = slim.mark_heading_cells(slim.plain_tokens(slim.focusable_code(html)))
         return slim.link_figures(html, lambda figure: get_relative_url(uri(f"figures/{figure}"), page_url))
 
     def _figure_files(self, results) -> dict[str, Path]:
