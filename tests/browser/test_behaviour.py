@@ -26,7 +26,7 @@ def test_tabs_sessions_and_pager_navigate_and_page_scripts_rerun(watched, base_u
     page.locator(".md-tabs__link", has_text="Schedule").first.click()
     page.wait_for_url(re.compile(r"/schedule/$"))
     assert _h1(page) == "Schedule"
-    # instant navigation swaps the page without a reload: course.js must still mark the next session
+    # course.js marks the next session on the page the click loaded
     page.locator(".cs-session.cs-next").first.wait_for()
     first = page.locator(".cs-session-title a").first
     title = first.inner_text()
@@ -314,7 +314,7 @@ def test_the_schedule_offers_a_jump_to_this_week_and_a_compact_view(context, bas
 
 def test_maths_comes_typeset_and_no_page_fetches_katexs_script(context, base_url, pages):
     """The build typesets the maths: a page with maths fetches KaTeX's stylesheet and fonts as the maths nears
-    the screen, never its script, also after an instant navigation."""
+    the screen, never its script, also on a page reached by a click."""
     from browser.chromium import watch
 
     watched = watch(context, base_url)
@@ -324,7 +324,7 @@ def test_maths_comes_typeset_and_no_page_fetches_katexs_script(context, base_url
     watched.goto("assignments/")
     page.wait_for_load_state("networkidle")
     assert not [url for url in fetched if "katex" in url], "a page without maths fetched KaTeX"
-    page.locator(".md-tabs__link", has_text="Schedule").first.click()  # instant navigation, then a page with maths
+    page.locator(".md-tabs__link", has_text="Schedule").first.click()  # then a page with maths
     page.wait_for_url(re.compile(r"/schedule/$"))
     page.locator("#transformers .cs-session-title a").click()
     page.wait_for_url(re.compile(r"/schedule/transformers/$"))
@@ -391,28 +391,6 @@ def _fetched(seen, pattern) -> list[str]:
     return [r.url for r in seen if pattern.search(r.url.split("?")[0])]
 
 
-def _deployed_sitemap(real_site, base_url) -> str:
-    """The site's sitemap with its addresses on ``base_url``: Material matches a link against the sitemap's
-    path (the site is deployed under a folder, /decoding-gpt/) and port, so locally no link would be internal."""
-    text = (real_site / "sitemap.xml").read_text(encoding="utf-8")
-    home = min(re.findall(r"<loc>([^<]+)</loc>", text), key=len)
-    return text.replace(f"<loc>{home}", f"<loc>{base_url}")
-
-
-def _flag_the_sitemaps_arrival(page) -> None:
-    """window.__csSitemapIn once the sitemap's request has ended and Material's own load handler has run (a
-    response event comes earlier: a click in between would be an ordinary page load)."""
-    page.add_init_script("""(() => { const open = XMLHttpRequest.prototype.open;
-        XMLHttpRequest.prototype.open = function (method, url) {
-            if (/\\/sitemap\\.xml$/.test(String(url))) this.addEventListener("loadend", () => { window.__csSitemapIn = true; });
-            return open.apply(this, arguments); }; })()""")
-
-
-def _wait_for_the_sitemap(page) -> None:
-    page.wait_for_function("window.__csSitemapIn === true", timeout=5_000)
-    page.wait_for_timeout(1000)  # Material reads the response's text (a promise), then parses it: slowly under load
-
-
 def _first_visit(watched, path="") -> list:
     seen = _requests(watched)
     watched.goto(path)
@@ -437,54 +415,23 @@ def test_opening_the_search_starts_its_worker_and_it_answers(watched):
     assert len(_fetched(seen, WORKER)) == 1 and len(_fetched(seen, INDEX)) == 1
 
 
-def test_a_hover_fetches_the_sitemap_and_a_click_then_navigates_in_place_and_search_still_works(watched, real_site, base_url):
+def test_a_click_loads_the_next_page_whole_and_its_search_still_works(watched):
+    """No instant navigation (mkdocs.yml says why): a click loads the page, once, with one history entry, and
+    the search on the new page holds back its index and worker until it is opened, as on the first."""
     page = watched.page
-    page.route(SITEMAP, lambda route: route.fulfill(body=_deployed_sitemap(real_site, base_url), content_type="application/xml"))
-    _flag_the_sitemaps_arrival(page)
     seen = _first_visit(watched)
-    assert not _fetched(seen, SITEMAP)
-    page.evaluate("window.__csSamePage = true")
-    tab = page.locator(".md-tabs__link", has_text="Schedule").first
-    tab.hover()
-    _wait_for_the_sitemap(page)
-    tab.click()
+    entries = page.evaluate("history.length")
+    page.locator(".md-tabs__link", has_text="Schedule").first.click()
     page.wait_for_url(re.compile(r"/schedule/$"))
     page.locator(".cs-session.cs-next").first.wait_for()
-    assert _h1(page) == "Schedule"
-    assert page.evaluate("window.__csSamePage === true"), "the click loaded the page anew: no instant navigation"
-    assert not [r for r in seen if r.resource_type == "document" and r.url.endswith("/schedule/")]
-    # the worker starts only now, on another page: its address is the one Material gave at start-up
+    assert _h1(page) == "Schedule" and page.evaluate("history.length") == entries + 1
+    assert [r.resource_type for r in seen if r.url.endswith("/schedule/")] == ["document"]
+    page.wait_for_load_state("networkidle")
+    assert not _fetched(seen, WORKER) and not _fetched(seen, INDEX)
     page.keyboard.press("/")
     page.locator("input.md-search__input").press_sequentially("attention", delay=20)
     page.locator(f".md-search-result__link[href*='{PAPER_PAGE}']").first.wait_for(timeout=15_000)
-
-
-def test_a_click_before_the_sitemap_arrives_is_an_ordinary_page_load(watched, real_site, base_url):
-    """Material replays the last click when the sitemap comes: a click the browser is already carrying out must
-    not become a second, in-place navigation with a history entry of its own."""
-    page = watched.page
-    held: dict[str, list] = {"sitemap": [], "schedule": []}
-    page.route(SITEMAP, lambda route: held["sitemap"].append(route))
-    page.route(re.compile(r"/schedule/$"), lambda route: held["schedule"].append(route))
-    seen = _first_visit(watched)
-    page.evaluate("window.__csSamePage = true")
-    entries = page.evaluate("history.length")
-    page.locator(".md-tabs__link", has_text="Schedule").first.click(no_wait_after=True)
-    for _ in range(250):  # the click asks for the sitemap (held) and for the page (held)
-        if held["sitemap"] and held["schedule"]:
-            break
-        page.wait_for_timeout(20)
-    assert held["sitemap"] and held["schedule"], f"within 5 s of the click: {held}"
-    held["sitemap"][0].fulfill(body=_deployed_sitemap(real_site, base_url), content_type="application/xml")
-    page.wait_for_timeout(300)  # where Material would replay the click
-    for route in held["schedule"]:
-        route.continue_()
-    page.wait_for_url(re.compile(r"/schedule/$"))
-    page.wait_for_load_state("load")
-    assert _h1(page) == "Schedule"
-    assert page.evaluate("window.__csSamePage") is None, "the page did not load"
-    assert page.evaluate("history.length") == entries + 1
-    assert [r.resource_type for r in seen if r.url.endswith("/schedule/")] == ["document"]
+    assert len(_fetched(seen, WORKER)) == 1 and len(_fetched(seen, INDEX)) == 1
 
 
 def test_a_page_opened_with_a_query_searches_at_once(watched):

@@ -1,6 +1,6 @@
 /* Course site behaviour: the next-session marker, maths rendering, copy buttons, and the readings filters' script.
- * Material for MkDocs swaps pages without reloading (instant navigation), so
- * everything runs on each page through its `document$` observable. */
+ * Everything runs once per page, when Material announces it on its `document$` observable (or on the page's
+ * own load, opened from a file). */
 (function () {
   "use strict";
 
@@ -105,7 +105,7 @@
   }
 
   /* KaTeX (about 300 kB with its fonts) is fetched only by a page whose maths the build left untypeset,
-   * when it first needs it (also after an instant navigation from a page without). */
+   * when it first needs it. */
   var assets = ((document.currentScript && document.currentScript.src) || "").replace(/course\.js(\?.*)?$/, "");
   var katexLoading = null;
 
@@ -119,7 +119,6 @@
     });
   }
 
-  // Not remembered: an instant navigation's new head may have dropped the stylesheet (Material merges heads).
   function loadKatexCss() {
     return document.querySelector('link[rel="stylesheet"][href$="katex/katex.min.css"]')
       ? Promise.resolve() : load("link", { rel: "stylesheet", href: assets + "katex/katex.min.css" });
@@ -164,22 +163,8 @@
    * fold fetches no KaTeX on its first screen, and a long page never typesets all its maths at once. */
   var mathsObserver = null;
 
-  /* Maths the build typeset comes with KaTeX's stylesheet in the page's head; an instant navigation keeps the
-   * head of the page it came from, so a page reached so fetches the stylesheet when its maths nears the screen. */
-  function styleTypesetMaths(root) {
-    var typeset = root.querySelectorAll(".katex");
-    if (!typeset.length || document.querySelector('link[rel="stylesheet"][href$="katex/katex.min.css"]')) return;
-    if (!("IntersectionObserver" in window)) { loadKatexCss(); return; }
-    var observer = new IntersectionObserver(function (entries) {
-      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
-      observer.disconnect();
-      loadKatexCss();
-    }, { rootMargin: "600px 0px" });
-    typeset.forEach(function (el) { observer.observe(el); });
-  }
-
+  /* Maths the build typeset comes with KaTeX's stylesheet in the page's head (the plugin links it). */
   function renderMaths(root) {
-    styleTypesetMaths(root);
     if (root.querySelector("[data-cs-typeset]") || !hasMaths(root)) return;  // the build typeset all of it
     var blocks = Array.prototype.filter.call(
       root.querySelectorAll(".md-typeset > :not(.course-notebook), .course-notebook .jp-MarkdownCell"), hasMaths);
@@ -320,8 +305,7 @@
     });
   }
 
-  /* Each page (navigation.instant swaps pages without reloading, putting in a new content element): every
-   * behaviour on its content, once. */
+  /* Each page: every behaviour on its content, once. */
   function onPage() {
     var root = document.querySelector(".md-content") || document.body;
     if (root.dataset.csPage) return;

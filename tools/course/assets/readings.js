@@ -204,7 +204,7 @@
     links.forEach(function (a) {
       a.addEventListener("click", function (event) {
         event.preventDefault();
-        event.stopPropagation();  // not a navigation: keep Material's instant loading out of it
+        event.stopPropagation();  // a view of this page, not a navigation: no other handler follows it
         show(a.dataset.view);
         apply();
       });
@@ -270,8 +270,8 @@
 
   function run() { readings(document.querySelector(".md-content") || document.body); }
 
-  // Material announces each page on document$ (instant navigation swaps pages without reloading); opened
-  // from a file it may never do so, so the page's own load runs it too (binding happens once).
+  // Material announces the page on document$; opened from a file it may never do so, so the page's own load
+  // runs it too (binding happens once).
   if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(run);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run); else run();
 })();
