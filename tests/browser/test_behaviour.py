@@ -100,13 +100,52 @@ def test_dark_mode_toggle_switches_and_is_remembered(watched):
     background = lambda: page.evaluate("getComputedStyle(document.body).backgroundColor")  # noqa: E731
     assert scheme() == "default"
     light = background()
-    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    page.locator("form[data-cs-palette] label:visible").first.click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     assert background() != light
     screenshot(page, "home-dark")
     watched.goto("schedule/")
     assert scheme() == "slate"
 
+
+
+def test_the_palette_is_the_systems_before_materials_script_runs_and_follows_it_until_the_reader_chooses(browser, base_url):
+    """The palette toggle is the course's own (theme/partials/palette.html): applied while the header is read,
+    so a dark system's reader sees no light page first, even with Material's bundle not run at all."""
+    from browser.chromium import watch
+
+    context = browser.new_context(viewport={"width": 390, "height": 800}, color_scheme="dark")
+    page = context.new_page()
+    page.route(re.compile(r"/assets/javascripts/bundle\.[^/]*\.js$"), lambda route: route.abort())
+    page.goto(base_url)
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    assert page.locator("form[data-cs-palette] label:visible").get_attribute("title") == "Switch to light mode"
+    context.close()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    watched = watch(context, base_url)
+    page = watched.page
+    watched.goto("")
+    scheme = lambda: page.get_attribute("body", "data-md-color-scheme")  # noqa: E731
+    assert scheme() == "slate" and page.evaluate("getComputedStyle(document.documentElement).colorScheme") == "dark"
+    page.emulate_media(color_scheme="light")  # nothing chosen yet: the page follows the system
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.locator("form[data-cs-palette] input:checked").focus()
+    page.keyboard.press("Enter")  # the keyboard's way to the next palette
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+    assert page.get_attribute("meta[name=theme-color]", "content") == header  # the phone's browser bar
+    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")  # transitions back on
+    page.emulate_media(color_scheme="light")
+    page.emulate_media(color_scheme="dark")  # chosen now: the system no longer decides
+    page.wait_for_timeout(200)
+    assert scheme() == "default"
+    watched.goto("schedule/")
+    assert scheme() == "default" and page.locator("form[data-cs-palette] label:visible").count() == 1
+    watched.assert_clean()
+    context.close()
 
 def test_cards_and_code_boxes_turn_dark_in_dark_mode(watched):
     """Course colours are declared where Material sets its palette: on :root they kept light mode's values
@@ -115,11 +154,11 @@ def test_cards_and_code_boxes_turn_dark_in_dark_mode(watched):
     watched.goto(PAPER_PAGE)
     box = lambda: page.evaluate("getComputedStyle(document.querySelector('pre.cs-bibtex')).backgroundColor")  # noqa: E731
     light = box()
-    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    page.locator("form[data-cs-palette] label:visible").first.click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     rgb = [int(x) for x in re.findall(r"\d+", box())[:3]]
     assert box() != light and sum(rgb) / 3 < 80, box()  # a dark box for the light text
-    page.locator("form[data-md-component='palette'] label:visible").first.click()  # back to light for the other tests
+    page.locator("form[data-cs-palette] label:visible").first.click()  # back to light for the other tests
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
 
 
