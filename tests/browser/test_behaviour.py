@@ -351,6 +351,32 @@ def test_the_schedule_offers_a_jump_to_this_week_and_a_compact_view(context, bas
     watched.assert_clean()
 
 
+
+SHIFTS = """window.__shifts = []; new PerformanceObserver(list => { for (const e of list.getEntries())
+    window.__shifts.push([e.value, e.sources.map(s => s.node && s.node.nodeType === 1 ? s.node.className : '')]); })
+    .observe({type: 'layout-shift', buffered: true});"""
+
+
+def test_the_schedule_shows_its_tools_when_it_first_paints_and_without_javascript_not_at_all(browser, base_url):
+    """What needs JavaScript is shown from the first paint on (html.js, theme/partials/javascripts/base.html), not
+    pushed in when course.js runs (it moved the whole schedule down on a phone); without JavaScript it is not there."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True)
+    page = context.new_page()
+    page.add_init_script(SHIFTS)
+    page.goto(base_url + "schedule/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert page.locator(".cs-compact-toggle").is_visible()
+    moved = [sources for value, sources in page.evaluate("window.__shifts") if any("cs-" in name for name in sources)]
+    assert not moved, f"the schedule moved as the page loaded: {moved}"
+    context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "schedule/")
+    assert page.locator(".cs-session").first.is_visible()
+    assert not page.locator(".cs-compact-toggle").is_visible() and not page.locator(".md-header__button[for=__search]").is_visible()
+    context.close()
+
 def test_maths_comes_typeset_and_no_page_fetches_katexs_script(context, base_url, pages):
     """The build typesets the maths: a page with maths fetches KaTeX's stylesheet and fonts as the maths nears
     the screen, never its script, also on a page reached by a click."""

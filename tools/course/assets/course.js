@@ -101,7 +101,6 @@
     try { saved = localStorage.getItem("cs-compact-schedule") || ""; } catch (e) { /* private mode */ }
     show(saved === "1");
     toggle.addEventListener("click", function () { show(!schedule.classList.contains("cs-compact")); });
-    tools.hidden = false;
   }
 
   /* KaTeX (about 300 kB with its fonts) is fetched only by a page whose maths the build left untypeset,
