@@ -1,7 +1,6 @@
 """Lighthouse on every page kind in mobile emulation, the site served gzip-compressed (issue 16):
-accessibility, best practices and SEO 100, performance at least 95 (not reached on every kind yet: an
-xfail that says what was measured).  Lighthouse comes from npm, pinned in tools/lighthouse/package-lock.json
-(make test installs it)."""
+accessibility, best practices and SEO 100, performance at least 95.  Lighthouse comes from npm, pinned in
+tools/lighthouse/package-lock.json (make test installs it)."""
 
 from __future__ import annotations
 
@@ -51,17 +50,19 @@ def test_accessibility_best_practices_and_seo_are_100(real_site, gzip_url, kind)
     assert not short, f"/{path}: {short} (audits under 0.9: {result['failing']})"
 
 
-# Measured 2026-12-02, the machine quiet: 96-100 on 14 of the 15 page kinds; the heaviest notebook session 84-87
-# (total blocking time 500-650 ms: Material's start-up reads the layout of its 355 kB page five times, the sidebars'
-# sizes, the scroll offsets, the header's colours, the headings' offsets, under Lighthouse's 4x CPU slowdown). The
-# same run on a loaded machine (the suite's other worker) moves blocking time by hundreds of ms: not strict.
-PERFORMANCE = pytest.mark.xfail(strict=False, reason="performance >= 95 not reached on every page kind: total blocking "
-                                "time under the 4x CPU slowdown (measured 84-100 quiet; see the Lighthouse section of About > Benchmarks)")
-
-
-@PERFORMANCE
+# Measured 2026-12-02, the machine quiet: 98-100 on every page kind, the heaviest notebook session 98 (it was 84-87
+# before its start-up lost Material's palette component and instant loading, and its cells with headings were laid
+# out on arrival). Lighthouse's own advice for a noisy machine is the median of several runs: a kind that misses
+# the goal is measured twice more and judged on the median of its three runs (a loaded CI worker moves blocking
+# time by a hundred ms or more).
 @pytest.mark.parametrize("kind", KINDS)
 def test_performance_is_at_least_95(real_site, gzip_url, kind):
     path, result = _audit(real_site, gzip_url, kind)
-    score = result["scores"]["performance"]
-    assert score >= lighthouse.GOALS["performance"], f"/{path}: performance {score} ({result['metrics']}; {result['failing']})"
+    goal = lighthouse.GOALS["performance"]
+    runs = [result]
+    if result["scores"]["performance"] < goal:
+        runs += [lighthouse.audit(gzip_url + path, chrome=CHROMIUM) for _ in range(2)]
+    median = sorted(runs, key=lambda run: run["scores"]["performance"])[len(runs) // 2]
+    score = median["scores"]["performance"]
+    assert score >= goal, (f"/{path}: performance {score}, the median of {[run['scores']['performance'] for run in runs]} "
+                           f"({median['metrics']}; {median['failing']})")
