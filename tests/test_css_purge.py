@@ -4,6 +4,9 @@ at-rules that are not blocks of rules, anything unreadable) stays."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from course.ground.css_purge import Tokens, purge
 from course.ground.css_tokens import markup_names, palette_values, script_names, script_prefixes, site_tokens
 
@@ -90,6 +93,36 @@ def test_escaped_class_names_are_read_as_the_page_writes_them():
 def test_a_prefix_keeps_every_class_that_starts_with_it():
     css = ".md-source__fact--stars:before{top:0}.md-source__fact{left:0}"
     assert cut(css, prefixes=("md-source__fact--",)) == ".md-source__fact--stars:before{top:0}"
+
+
+def test_the_cut_is_keyed_by_what_it_reads_of_the_tokens_and_nothing_else():
+    """A site's new id or class that no rule names leaves the key (and so the cached cut) as it was; one a rule
+    names, or a palette value it names, changes it."""
+    css = ".a .b{top:0}#c{left:0}[data-md-color-primary=indigo]{color:red}.d-x:is(.e){margin:0}"
+    key = lambda *names, palette=("indigo",), prefixes=(): Tokens(frozenset(names), frozenset(prefixes), frozenset(palette)).digest_for(css)  # noqa: E731
+    assert key("a", "b") == key("a", "b", "nb-cell-id=7", "z") != key("a", "b", "c")
+    assert key("a") != key("a", palette=()) and key("a", palette=("indigo", "teal")) == key("a")
+    assert key("a") != key("a", prefixes=("d-",)) and key("a", prefixes=("zz-",)) == key("a")
+    escaped = r".\31 0{top:0}"
+    assert Tokens(frozenset({"10"})).digest_for(escaped) == Tokens(frozenset({"10"})).digest()  # read as the parser would
+
+
+NAMED = ["a", "b", "c", "e", "d-x", "x1", "new-id"]  # the names the stylesheet below names
+UNNAMED = ["nb-cell-id=3", "zz", "d", "cs-next"]  # and some it does not
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.sampled_from(NAMED + UNNAMED)), st.sets(st.sampled_from(UNNAMED)),
+       st.sets(st.sampled_from(["indigo", "teal"])), st.sets(st.sampled_from(["amber", "red"])), st.sets(st.sampled_from(["d-", "x"])))
+def test_tokens_that_differ_in_what_no_rule_names_have_one_key_and_cut_alike(names, more, palette, more_palette, prefixes):
+    css = (".a .b{top:0}#c{left:0}[data-md-color-primary=indigo]{color:red}[DATA-MD-COLOR-ACCENT='teal'] .e{x:y}"
+           ".d-x:is(.e,.x1){margin:0}@media print{#x1,.b{display:none}}.a:not(.new-id){z:1}")
+    one = Tokens(frozenset(names), frozenset(prefixes), frozenset(palette))
+    two = Tokens(frozenset(names | more), frozenset(prefixes), frozenset(palette | more_palette))
+    assert one.digest_for(css) == two.digest_for(css) and purge(css, one) == purge(css, two)
+    for name in set(NAMED) - names:  # and a name the stylesheet names changes the key
+        if not any(name.startswith(prefix) for prefix in prefixes):
+            assert Tokens(frozenset(names | {name}), frozenset(prefixes), frozenset(palette)).digest_for(css) != one.digest_for(css)
 
 
 def test_cutting_twice_cuts_nothing_more():

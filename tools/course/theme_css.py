@@ -66,7 +66,8 @@ def _site_tokens(pages: list[str], scripts: list[str], cache_dir: Path) -> css_p
 
 def _cut(source: Path, dest: Path, tokens: css_purge.Tokens, cache_dir: Path) -> Cut:
     css = source.read_text(encoding="utf-8")
-    key = key_of({"css": sha_text(css), "tokens": tokens.digest(), "code": [sha_code(path) for path in _CODE]})
+    # keyed by what the cut reads of the tokens: a prose edit of a notebook brings a cell id, and no new cut
+    key = key_of({"css": sha_text(css), "tokens": tokens.digest_for(css), "code": [sha_code(path) for path in _CODE]})
     cached = cache_dir / f"{_stem(source)}-{key}.css"
     try:
         cut, hit = cached.read_text(encoding="utf-8"), True

@@ -23,6 +23,7 @@ Kept rules are written back as tinycss2 serialises them: the same tokens, no whi
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 import tinycss2
@@ -49,6 +50,23 @@ class Tokens:
     def digest(self) -> str:
         text = "\n\n".join("\n".join(sorted(part)) for part in (self.names, self.prefixes, self.palette))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def digest_for(self, css: str) -> str:
+        """A digest of what ``purge(css, self)`` reads of these tokens: whether each class or id ``css`` could
+        name can occur, and which of the palette values it names the pages carry. Tokens that agree on these
+        cut ``css`` alike: a page's new id that no rule names (a notebook cell's) leaves the cut as it was.
+        The names are read from the text (a superset of its selectors' names); where one is escaped, which
+        the text does not show as the parser reads it, the digest is of all the tokens."""
+        names = {m[1] for m in _NAME.finditer(css)}
+        values = {next(v for v in m.groups() if v is not None) for m in _PALETTE_VALUE.finditer(css)}
+        if any("\\" in name for name in names | values):
+            return self.digest()
+        text = "\n".join(sorted(filter(self.can_occur, names))) + "\n\n" + "\n".join(sorted(values & self.palette))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_NAME = re.compile(r"[.#]((?:-?(?:[_a-zA-Z\u0080-\U0010ffff]|\\.)|--)(?:[\w\u0080-\U0010ffff-]|\\.)*)")
+_PALETTE_VALUE = re.compile(r"data-md-color-[\w-]+\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|((?:[\w-]|\\.)+))", re.I)
 
 
 def purge(css: str, tokens: Tokens) -> str:
