@@ -9,7 +9,10 @@ NPM := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' '
 LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
-export PYTHONDONTWRITEBYTECODE := 1
+# Python's bytecode goes to .cache/pycache, not into __pycache__ folders beside the sources: one in docs_dir (the
+# notebooks' lab package) set mkdocs serve rebuilding in a loop; kept, it spares each build compiling the generator.
+export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: site serve test test-fast check bench notebooks notebooks-shard notebooks-merge schemas browser clean
 
