@@ -106,7 +106,8 @@ def _drop_unread_properties(rules) -> str:
     return "\n".join(write(rules)) + "\n"
 
 
-_CELL = re.compile(r'<div class="jp-Cell ')
+_CELL_START = '<div class="jp-Cell '  # a cell's outer element (the inner one has an id)
+_CELL = re.compile(re.escape(_CELL_START))
 _TAG_DIV = re.compile(r'</?div\b[^>]*>|<a class="anchor-link"[^>]*>[^<]*</a>')
 
 
@@ -150,11 +151,12 @@ def plain_tokens(body: str) -> str:
 # heading: the table of contents reads each heading's position at start-up and whenever the page's height
 # changes, and reading it inside a cell not laid out yet lays that whole cell out there and then (on a phone,
 # a tenth of a second each time, blocking the page).
-_CELL_WITH_HEADING = re.compile(r'<div class="jp-Cell ((?:(?!<div class="jp-Cell ).)*?<h[1-6] id=")', re.S)
+_HEADING = re.compile(r'<h[1-6] id="')
 
 
 def mark_heading_cells(body: str) -> str:
-    return _CELL_WITH_HEADING.sub(r'<div class="jp-Cell nb-heading-cell \1', body)
+    first, *cells = body.split(_CELL_START)
+    return first + "".join(_CELL_START + ("nb-heading-cell " if _HEADING.search(cell) else "") + cell for cell in cells)
 
 
 def link_figures(body: str, href) -> str:
