@@ -15,7 +15,8 @@ sys.path.insert(0, str(ROOT))
 from bench import lighthouse  # noqa: E402
 from bench.pages import NOTEBOOK_KIND, heaviest_page, page_kinds, serve_gzip  # noqa: E402
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("site")]
+# quiet: make test runs these alone, after the rest (the scores are timings: a busy second core moved them)
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.quiet, pytest.mark.xdist_group("site")]
 
 KINDS = ["home", "syllabus", "schedule", "assignments", "assignment", "readings", "paper", "talks", "talk", "episodes",
          "episode", "presentations", "notebooks", "session without a notebook", NOTEBOOK_KIND]

@@ -40,9 +40,12 @@ def test_the_search_sees_a_notebooks_headings_and_prose_not_its_code():
             '<div class="jp-InputArea"><h3 id="nb-probes">Probes<a class="anchor-link" href="#nb-probes">¶</a></h3>'
             '<p>A linear map.</p></div></div>'
             '<div class="jp-Cell jp-CodeCell jp-Notebook-cell"><pre>secret_code = 1</pre><pre>output 42</pre></div></div>')
-    text = searchable(body)
-    assert '<h3 id="nb-probes">Probes</h3>' in text and "<p>A linear map.</p>" in text
-    assert "secret_code" not in text and "output 42" not in text and "<div" not in text
+    from course.notebooks.slim import mark_heading_cells
+
+    for page in (body, mark_heading_cells(body)):  # as embedded: the cell with the heading is marked
+        text = searchable(page)
+        assert '<h3 id="nb-probes">Probes</h3>' in text and "<p>A linear map.</p>" in text
+        assert "secret_code" not in text and "output 42" not in text and "<div" not in text
 
 
 def test_inline_figures_become_lazy_files_named_by_content():

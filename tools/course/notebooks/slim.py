@@ -114,7 +114,8 @@ _TAG_DIV = re.compile(r'</?div\b[^>]*>|<a class="anchor-link"[^>]*>[^<]*</a>')
 def searchable(body: str) -> str:
     """The notebook's Markdown cells (headings and prose), for the search index; code and outputs left out."""
     chunks = _CELL.split(body)[1:]
-    return "\n".join(_TAG_DIV.sub("", chunk.partition(">")[2]) for chunk in chunks if chunk.startswith("jp-MarkdownCell"))
+    return "\n".join(_TAG_DIV.sub("", chunk.partition(">")[2]) for chunk in chunks
+                     if "jp-MarkdownCell" in chunk.partition('"')[0].split())  # its classes
 
 
 # Figures: the outputs' base64 images become files the page loads lazily (an image below the fold is not
