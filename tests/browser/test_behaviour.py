@@ -144,6 +144,13 @@ def test_the_palette_is_the_systems_before_materials_script_runs_and_follows_it_
     assert scheme() == "default"
     watched.goto("schedule/")
     assert scheme() == "default" and page.locator("form[data-cs-palette] label:visible").count() == 1
+    page.locator("form[data-cs-palette] label:visible").click()  # dark here, then back to the page left light
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.go_back()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")  # the choice made since
+    page.evaluate("localStorage.setItem(__md_scope.pathname + '.__palette', '{not json')")  # a saved value unread
+    watched.goto("")
+    assert scheme() == "slate" and page.locator("form[data-cs-palette] label:visible").count() == 1  # the system's
     watched.assert_clean()
     context.close()
 
