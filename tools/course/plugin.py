@@ -93,7 +93,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for warning in self.data.warnings:  # `--strict` makes them errors
             log.warning(warning.as_warning())
         self.notebooks = NotebookStage(self.layout)
-        self._markdown = SharedMarkdown()  # the generated pages' converter
+        # the generated pages' converter, with the last build's renders (mkdocs serve keeps the plugin between builds)
+        self._markdown = SharedMarkdown(previous=self._markdown.done if hasattr(self, "_markdown") else None)
         self.maths = MathsTypesetter(ASSETS / "katex" / "katex.min.js", self.layout.cache / "maths")
         cache_compiled(environment(), self.layout.cache / "templates")  # the pages' templates, compiled once
         self._embedded: dict[tuple[str, str], str] = {}  # (page url, notebook) -> its HTML, until on_post_page
