@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course.ground.css_purge import Tokens, purge
+from course.ground.css_purge import Tokens, judged, purge
 from course.ground.css_tokens import markup_names, palette_values, script_names, script_prefixes, site_tokens
 
 
@@ -99,12 +99,21 @@ def test_the_cut_is_keyed_by_what_it_reads_of_the_tokens_and_nothing_else():
     """A site's new id or class that no rule names leaves the key (and so the cached cut) as it was; one a rule
     names, or a palette value it names, changes it."""
     css = ".a .b{top:0}#c{left:0}[data-md-color-primary=indigo]{color:red}.d-x:is(.e){margin:0}"
-    key = lambda *names, palette=("indigo",), prefixes=(): Tokens(frozenset(names), frozenset(prefixes), frozenset(palette)).digest_for(css)  # noqa: E731
+    key = lambda *names, palette=("indigo",), prefixes=(): Tokens(frozenset(names), frozenset(prefixes), frozenset(palette)).digest_for(judged(css))  # noqa: E731
     assert key("a", "b") == key("a", "b", "nb-cell-id=7", "z") != key("a", "b", "c")
     assert key("a") != key("a", palette=()) and key("a", palette=("indigo", "teal")) == key("a")
     assert key("a") != key("a", prefixes=("d-",)) and key("a", prefixes=("zz-",)) == key("a")
-    escaped = r".\31 0{top:0}"
-    assert Tokens(frozenset({"10"})).digest_for(escaped) == Tokens(frozenset({"10"})).digest()  # read as the parser would
+
+
+
+def test_what_the_cut_judges_is_read_as_the_parser_reads_it():
+    """Escapes, comments, any character: the names and palette values are the parser's, not the text's."""
+    assert judged(r".\31 0, .a/**/.b, #c{top:0}") == (frozenset({"10", "a", "b", "c"}), frozenset())
+    assert judged(r"[data-md-color-\70rimary=teal], [data-md-color-primary/**/='te·al']{x:y}")[1] == {"teal", "te·al"}
+    assert judged("@media print{[data-md-color-accent=\"\"] .d:is(.e){x:y}}") == (frozenset({"d", "e"}), frozenset({""}))
+    css = '[data-md-color-primary=""]{x:y}'
+    with_empty, without = Tokens(frozenset(), palette=frozenset({""})), Tokens(frozenset())
+    assert purge(css, with_empty) != purge(css, without) and with_empty.digest_for(judged(css)) != without.digest_for(judged(css))
 
 
 NAMED = ["a", "b", "c", "e", "d-x", "x1", "new-id"]  # the names the stylesheet below names
@@ -119,10 +128,10 @@ def test_tokens_that_differ_in_what_no_rule_names_have_one_key_and_cut_alike(nam
            ".d-x:is(.e,.x1){margin:0}@media print{#x1,.b{display:none}}.a:not(.new-id){z:1}")
     one = Tokens(frozenset(names), frozenset(prefixes), frozenset(palette))
     two = Tokens(frozenset(names | more), frozenset(prefixes), frozenset(palette | more_palette))
-    assert one.digest_for(css) == two.digest_for(css) and purge(css, one) == purge(css, two)
+    assert one.digest_for(judged(css)) == two.digest_for(judged(css)) and purge(css, one) == purge(css, two)
     for name in set(NAMED) - names:  # and a name the stylesheet names changes the key
         if not any(name.startswith(prefix) for prefix in prefixes):
-            assert Tokens(frozenset(names | {name}), frozenset(prefixes), frozenset(palette)).digest_for(css) != one.digest_for(css)
+            assert Tokens(frozenset(names | {name}), frozenset(prefixes), frozenset(palette)).digest_for(judged(css)) != one.digest_for(judged(css))
 
 
 def test_cutting_twice_cuts_nothing_more():

@@ -23,7 +23,7 @@ Kept rules are written back as tinycss2 serialises them: the same tokens, no whi
 from __future__ import annotations
 
 import hashlib
-import re
+import json
 from dataclasses import dataclass
 
 import tinycss2
@@ -51,22 +51,46 @@ class Tokens:
         text = "\n\n".join("\n".join(sorted(part)) for part in (self.names, self.prefixes, self.palette))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def digest_for(self, css: str) -> str:
-        """A digest of what ``purge(css, self)`` reads of these tokens: whether each class or id ``css`` could
-        name can occur, and which of the palette values it names the pages carry. Tokens that agree on these
-        cut ``css`` alike: a page's new id that no rule names (a notebook cell's) leaves the cut as it was.
-        The names are read from the text (a superset of its selectors' names); where one is escaped, which
-        the text does not show as the parser reads it, the digest is of all the tokens."""
-        names = {m[1] for m in _NAME.finditer(css)}
-        values = {next(v for v in m.groups() if v is not None) for m in _PALETTE_VALUE.finditer(css)}
-        if any("\\" in name for name in names | values):
-            return self.digest()
-        text = "\n".join(sorted(filter(self.can_occur, names))) + "\n\n" + "\n".join(sorted(values & self.palette))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    def digest_for(self, judged: tuple[frozenset[str], frozenset[str]]) -> str:
+        """A digest of what ``purge(css, self)`` reads of these tokens, given ``judged(css)``: whether each class or
+        id the stylesheet names can occur, and which of the palette values it names the pages carry. Tokens that
+        agree on these cut ``css`` alike: a page's new id that no rule names (a notebook cell's) leaves the cut as it
+        was."""
+        names, values = judged
+        text = json.dumps([sorted(filter(self.can_occur, names)), sorted(values & self.palette)])
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_NAME = re.compile(r"[.#]((?:-?(?:[_a-zA-Z\u0080-\U0010ffff]|\\.)|--)(?:[\w\u0080-\U0010ffff-]|\\.)*)")
-_PALETTE_VALUE = re.compile(r"data-md-color-[\w-]+\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|((?:[\w-]|\\.)+))", re.I)
+def judged(css: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Every class or id and every palette value that the selectors of ``css`` name, read by the parser as ``purge``
+    reads them (escapes, comments and all): a superset of what a cut of ``css`` looks up in the tokens."""
+    names: set[str] = set()
+    values: set[str] = set()
+
+    def selectors(tokens) -> None:
+        previous = None
+        for value in tokens:
+            if isinstance(value, IdentToken) and _is_literal(previous, "."):
+                names.add(value.value)
+            elif isinstance(value, HashToken) and value.is_identifier:
+                names.add(value.value)
+            elif isinstance(value, SquareBracketsBlock):
+                value_of = _palette_value(value)
+                if value_of is not None:
+                    values.add(value_of)
+            elif isinstance(value, FunctionBlock):
+                selectors(value.arguments)
+            previous = value
+
+    def rules(nodes) -> None:
+        for node in nodes:
+            if node.type == "qualified-rule":
+                selectors(node.prelude)
+            elif node.type == "at-rule" and node.lower_at_keyword in _NESTED and node.content is not None:
+                rules(tinycss2.parse_rule_list(node.content, skip_comments=True, skip_whitespace=True))
+
+    rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return frozenset(names), frozenset(values)
 
 
 def purge(css: str, tokens: Tokens) -> str:
@@ -133,11 +157,17 @@ def _can_match(selector, tokens: Tokens) -> bool:
 def _palette_can_match(block: SquareBracketsBlock, tokens: Tokens) -> bool:
     """Whether ``[data-md-color-x=value]`` can match: a page carries the value (a script's words do not count:
     Material's copies the pages' values).  Any other attribute selector can."""
+    value = _palette_value(block)
+    return value is None or value in tokens.palette
+
+
+def _palette_value(block: SquareBracketsBlock) -> str | None:
+    """The value of ``[data-md-color-x=value]``; None for any other attribute selector."""
     parts = [v for v in block.content if v.type != "whitespace"]
     if (len(parts) == 3 and isinstance(parts[0], IdentToken) and parts[0].lower_value.startswith(PALETTE)
             and _is_literal(parts[1], "=") and isinstance(parts[2], (IdentToken, StringToken))):
-        return parts[2].value in tokens.palette
-    return True
+        return parts[2].value
+    return None
 
 
 def _vendor(selector) -> bool:
