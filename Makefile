@@ -39,10 +39,10 @@ check: $(STAMP)
 ## test: the whole test suite (PYTEST_ARGS="..." adds pytest options, e.g. --durations=30) (installs Debian's chromium for the browser tests and the decks' PDFs
 ## if missing, and Marp, the HTML validator vnu.jar and Lighthouse from npm)
 # The measurements that need the machine to themselves (the quiet marker: Lighthouse's scores, which a busy
-# second core moved by ten points) run after the rest, alone. Exit status 5: nothing was selected.
+# second core moved by ten points) run after the rest, alone (tests/conftest.py). Exit status 5: nothing selected.
 test: $(STAMP) browser $(NPM) $(LIGHTHOUSE)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	$(BIN)/python -m pytest -m quiet $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	COURSE_TESTS=busy $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	COURSE_TESTS=quiet $(BIN)/python -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 ## test-fast: everything but the browser and full-site tests
 test-fast: $(STAMP)
