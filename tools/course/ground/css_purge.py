@@ -70,15 +70,10 @@ def judged(css: str) -> tuple[frozenset[str], frozenset[str]]:
     def selectors(tokens) -> None:
         previous = None
         for value in tokens:
-            if isinstance(value, IdentToken) and _is_literal(previous, "."):
-                names.add(value.value)
-            elif isinstance(value, HashToken) and value.is_identifier:
-                names.add(value.value)
-            elif isinstance(value, SquareBracketsBlock):
-                value_of = _palette_value(value)
-                if value_of is not None:
-                    values.add(value_of)
-            elif isinstance(value, FunctionBlock):
+            looked_up = _looked_up(value, previous)
+            if looked_up is not None:
+                (names if looked_up[0] == "name" else values).add(looked_up[1])
+            elif isinstance(value, FunctionBlock):  # every function, :not() too: a superset
                 selectors(value.arguments)
             previous = value
 
@@ -140,11 +135,9 @@ def _can_match(selector, tokens: Tokens) -> bool:
     after_colon = False
     previous = None
     for value in selector:
-        if isinstance(value, IdentToken) and _is_literal(previous, ".") and not tokens.can_occur(value.value):
-            return False
-        if isinstance(value, HashToken) and value.is_identifier and not tokens.can_occur(value.value):
-            return False
-        if isinstance(value, SquareBracketsBlock) and not _palette_can_match(value, tokens):
+        looked_up = _looked_up(value, previous)
+        if looked_up is not None and not (tokens.can_occur(looked_up[1]) if looked_up[0] == "name"
+                                          else looked_up[1] in tokens.palette):
             return False
         if isinstance(value, FunctionBlock) and after_colon and value.lower_name in _ANY_OF:
             if not any(_can_match(alternative, tokens) for alternative in _split(value.arguments)):
@@ -154,19 +147,20 @@ def _can_match(selector, tokens: Tokens) -> bool:
     return True
 
 
-def _palette_can_match(block: SquareBracketsBlock, tokens: Tokens) -> bool:
-    """Whether ``[data-md-color-x=value]`` can match: a page carries the value (a script's words do not count:
-    Material's copies the pages' values).  Any other attribute selector can."""
-    value = _palette_value(block)
-    return value is None or value in tokens.palette
-
-
-def _palette_value(block: SquareBracketsBlock) -> str | None:
-    """The value of ``[data-md-color-x=value]``; None for any other attribute selector."""
-    parts = [v for v in block.content if v.type != "whitespace"]
-    if (len(parts) == 3 and isinstance(parts[0], IdentToken) and parts[0].lower_value.startswith(PALETTE)
-            and _is_literal(parts[1], "=") and isinstance(parts[2], (IdentToken, StringToken))):
-        return parts[2].value
+def _looked_up(value, previous) -> tuple[str, str] | None:
+    """What a selector's ``value`` (after ``previous``) needs of the tokens, the one reading of it that both the cut
+    (``_can_match``) and its cache key (``judged``) use: ("name", a class or id) or ("palette", the value of
+    ``[data-md-color-x=value]``, which a page must carry: a script's words do not count, Material's copies the
+    pages' values); None when it needs nothing (any other attribute selector, a tag, a pseudo-class)."""
+    if isinstance(value, IdentToken) and _is_literal(previous, "."):
+        return "name", value.value
+    if isinstance(value, HashToken) and value.is_identifier:
+        return "name", value.value
+    if isinstance(value, SquareBracketsBlock):
+        parts = [v for v in value.content if v.type != "whitespace"]
+        if (len(parts) == 3 and isinstance(parts[0], IdentToken) and parts[0].lower_value.startswith(PALETTE)
+                and _is_literal(parts[1], "=") and isinstance(parts[2], (IdentToken, StringToken))):
+            return "palette", parts[2].value
     return None
 
 
