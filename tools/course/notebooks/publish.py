@@ -14,6 +14,7 @@ import hashlib
 import html
 import json
 import logging
+import os
 import re
 import tempfile
 import threading
@@ -57,8 +58,9 @@ class Publisher:
         if files and not base_url:
             log.warning("notebook %s: set site_url so its download can fetch %s on Colab", result.name, ", ".join(files))
         # The copies are made again only when what makes them changed (nbformat's writing and checking is most
-        # of a warm build's notebook stage): the notebook, its files, the site's address and the code that copies.
-        key = content_hash(json.dumps([result.nb, files, base_url, _copying_code()]))
+        # of a warm build's notebook stage): the notebook (named by what it is made of, where the run says),
+        # its files, the site's address and the code that copies.
+        key = content_hash(json.dumps([result.made_of or result.nb, files, base_url, _copying_code()]))
         if self.cache.copies_made_from(result.name, key):
             return
         write_if_changed(self.cache.render_path(result.name), nbformat.writes(result.nb))
@@ -176,10 +178,29 @@ def converter_version() -> str:
 
 def convert(ipynb_path: Path, theme: str = "light") -> str:
     """mkdocs-jupyter's HTML for an ``.ipynb``, never executing it."""
-    from mkdocs_jupyter.convert import nb2html
-
     with _LOCK:
-        return nb2html(str(ipynb_path), execute=False, theme=theme, allow_errors=False)
+        return _converter()(str(ipynb_path), execute=False, theme=theme, allow_errors=False)
+
+
+_NO_EXPORTER_LIST = "NBCONVERT_DISABLE_CONFIG_EXPORTERS"
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    """mkdocs-jupyter's ``nb2html``, imported once.  Imported, nbconvert's command-line app lists the exporters
+    for its help text by making one of every exporter installed: a quarter of a second of a build that renders
+    a notebook (a prose edit's rebuild), for text nobody reads here.  nbconvert's own switch turns the listing
+    off, for the import only: the environment is put back (the kernels inherit it)."""
+    before = os.environ.get(_NO_EXPORTER_LIST)
+    os.environ[_NO_EXPORTER_LIST] = "1"
+    try:
+        from mkdocs_jupyter.convert import nb2html
+    finally:
+        if before is None:
+            os.environ.pop(_NO_EXPORTER_LIST, None)
+        else:
+            os.environ[_NO_EXPORTER_LIST] = before
+    return nb2html
 
 
 def split_styles(rendered: str, shared: tuple[str, ...]) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,8 @@ from course.notebooks.cache import CacheRecord, NotebookCache, merge_outputs
 from course.notebooks.execute import NotebookFailure, execute_notebook
 from course.notebooks.inputs import Dependencies, Inputs, describe_change, inputs_of
 from course.notebooks.kept_inputs import kept_inputs_of
-from course.notebooks.versions import refresh_versions
+from course.notebooks import cache as cache_module, source as source_module
+from course.notebooks.versions import installed_version, refresh_versions
 from course.notebooks.source import SourceNotebook, read_notebook
 
 if TYPE_CHECKING:  # nbformat (with jsonschema) is imported where a notebook is read or written: a warm build does neither
@@ -45,6 +47,9 @@ class NotebookResult:
     nb: NotebookNode | None = field(default=None, repr=False, compare=False)  # outputs on the current prose
     deps: Dependencies | None = field(default=None, repr=False, compare=False)
     problem: Problem | None = None  # why a failed run failed
+    # What ``nb`` is made of, where that is cheaper to name than the notebook itself (a warm build keys the
+    # notebook's copies on it, instead of serialising megabytes of outputs): the cached run and the source's text.
+    made_of: str | None = field(default=None, repr=False, compare=False)
 
 
 class Notebooks:
@@ -186,9 +191,28 @@ def _from_cache(plan: Inputs, cache: NotebookCache) -> NotebookResult | None:
     merged = merge_outputs(plan.source.nb, executed)
     if merged is None:
         return None
+    path = cache.notebook_path(record)
     return NotebookResult(
-        record.name, "cached", record.seconds, record.peak_mb, cache.notebook_path(record), record.executed_at, nb=merged, deps=plan.deps
+        record.name, "cached", record.seconds, record.peak_mb, path, record.executed_at, nb=merged, deps=plan.deps,
+        made_of=_made_of(path, plan.source),
     )
+
+
+def _made_of(executed: Path, source: SourceNotebook) -> str | None:
+    """The executed notebook's file (written once under its key; its stat says it is the same) and the source's
+    text, with the versions of what parses the text and merges the two."""
+    try:
+        stat = executed.stat()
+    except OSError:
+        return None
+    made_of = f"{executed.resolve()} {stat.st_mtime_ns} {stat.st_size} {_merging_code()}\n" + "\n".join(source.lines)
+    return hashlib.sha256(made_of.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _merging_code() -> str:
+    code = "".join(Path(module.__file__).read_text(encoding="utf-8") for module in (cache_module, source_module))
+    return hashlib.sha256(f"{installed_version('jupytext')} {installed_version('nbformat')}\n{code}".encode()).hexdigest()
 
 
 def _execute(plan: Inputs, reason: str, cache: NotebookCache, default_timeout: int) -> NotebookResult:
