@@ -84,6 +84,10 @@ class NotebookCache:
     def record_copies(self, name: str, key: str) -> None:
         atomic_write(self.root / "render" / f"{name}.made", f"{key} {_stats(self.copies(name))}")
 
+    def cells_path(self, name: str) -> Path:
+        """The notebook's last render, cut into cells (``cells``)."""
+        return self.root / "html" / f"{name}.cells.json"
+
     def html_path(self, name: str, digest: str) -> Path:
         return self.root / "html" / f"{name}-{digest}.html"
 

@@ -17,6 +17,8 @@ import copy
 import re
 from typing import TYPE_CHECKING
 
+from course.notebooks.cells import element_end
+
 if TYPE_CHECKING:  # nbformat (with jsonschema) is imported where a notebook is read or written: a warm build does neither
     from nbformat import NotebookNode
 
@@ -24,7 +26,6 @@ if TYPE_CHECKING:  # nbformat (with jsonschema) is imported where a notebook is 
 EXERCISE, SOLUTION = "exercise", "solution"
 SUMMARY = "Show solution"
 _CELL_START = re.compile(r'<div class="jp-Cell [^"]*">')  # a cell's outer element (the inner one has an id)
-_DIV = re.compile(r"<div\b|</div>")
 
 
 def tags(cell: NotebookNode) -> list[str]:
@@ -56,18 +57,8 @@ def fold_solutions(html: str) -> str:
     for match in _CELL_START.finditer(html):
         if match.start() < done or "celltag_solution" not in match.group(0):
             continue
-        end = _element_end(html, match.start())
+        end = element_end(html, match.start()) or len(html)
         pieces += [html[done : match.start()], f'<details class="nb-solution"><summary>{SUMMARY}</summary>\n',
                    html[match.start() : end], "\n</details>"]
         done = end
     return "".join(pieces) + html[done:]
-
-
-def _element_end(html: str, start: int) -> int:
-    """Where the ``<div>`` opened at ``start`` closes (just after its ``</div>``)."""
-    depth = 0
-    for tag in _DIV.finditer(html, start):
-        depth += 1 if tag.group(0) == "<div" else -1
-        if depth == 0:
-            return tag.end()
-    return len(html)

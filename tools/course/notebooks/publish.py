@@ -23,7 +23,7 @@ from pathlib import Path
 
 
 from course.ground.layout import Layout
-from course.notebooks import colab, exercises, slim
+from course.notebooks import cells, colab, exercises, slim
 from course.notebooks.cache import NotebookCache, write_if_changed
 from course.notebooks.catalogue import notebook_description, notebook_title
 from course.notebooks.versions import installed_version
@@ -108,11 +108,28 @@ class Publisher:
         path = self.cache.html_path(name, content_hash(source + converter_version() + THEME))
         if path.exists():
             return path, path.read_text(encoding="utf-8")
-        body = convert(self.cache.render_path(name), THEME)
+        body = self._convert(name, json.loads(source))
         body = exercises.fold_solutions(strip_mathjax(split_styles(body, self.shared_styles())))
         write_if_changed(path, body)
         self.cache.keep_only_html(name, path)
         return path, body
+
+    def _convert(self, name: str, nb: dict) -> str:
+        """The converter's HTML of the render copy ``nb``: the last render's with only the new prose rendered,
+        where that holds (see ``cells``), else all of it; kept cut into cells for the next one."""
+        kept_path, version = self.cache.cells_path(name), f"{converter_version()} {THEME}"
+
+        def render_alone(part: dict) -> str:
+            with tempfile.TemporaryDirectory(dir=self.cache.root) as folder:
+                path = Path(folder) / f"{name}.ipynb"
+                path.write_text(json.dumps(part), encoding="utf-8")
+                return convert(path, THEME)
+
+        rendered = cells.splice(cells.load(kept_path), nb, version, render_alone)
+        if rendered is None:
+            rendered = convert(self.cache.render_path(name), THEME)
+        cells.keep(kept_path, cells.cut(rendered, nb, version))
+        return rendered
 
     def shared_styles(self) -> tuple[str, ...]:
         """``shared_styles``, kept in the cache by the converter's version: finding them renders a notebook,
