@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from course.notebooks import cells
-from course.notebooks.publish import convert, converter_version
+from course.notebooks.converter import convert, converter_version
 from course.notebooks.source import _parse
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "content" / "notebooks"

@@ -85,7 +85,7 @@ def test_a_cell_with_a_heading_is_marked_and_no_other():
 
 
 def test_names_and_blanks_in_code_are_plain_text_and_no_stylesheet_colours_them():
-    from course.notebooks.publish import THEME, shared_stylesheet
+    from course.notebooks.converter import THEME, shared_stylesheet
     from course.notebooks.slim import plain_tokens
 
     code = ('<pre><span class="n">x</span><span class="w"> </span><span class="o">=</span><span class="w"> </span>'
