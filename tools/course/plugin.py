@@ -31,10 +31,12 @@ from course.ground.mkdocs_config import written_site_url
 from course.ground.old_site import Clearing, clear_in_background
 from course.ground.raw_html import anchor_ids, put_back, set_aside, unsearched
 from course.maths import KATEX_SCRIPTS, STYLESHEET, MathsTypesetter
+from course.maths.page import typeset_page
 from course.maths.fonts import cut_fonts, families
 from course.notebooks import NotebookStage
 from course.notebooks.publish import section_headings
 from course.notebooks.slim import searchable
+from course.rebuilds import FinishedPage, Rebuilds
 from course.render.citations import render_citations, render_notebook_citations
 from course.render.env import SiteContext, environment
 from course.render.nav import build_nav
@@ -73,11 +75,13 @@ class CourseConfig(base.Config):
 class CoursePlugin(BasePlugin[CourseConfig]):
     _cleans: bool = False  # whether MkDocs deletes the site folder's contents before each build (not --dirty)
     _clearing: Clearing | None = None
+    _rebuilds: Rebuilds | None = None  # mkdocs serve's: what one build hands the next
     maths: MathsTypesetter | None = None  # from on_config on
 
     def on_startup(self, *, command, dirty: bool) -> None:
         # Only a command run from the command line says; a build started some other way cleans as MkDocs does.
         self._cleans = not dirty
+        self._rebuilds = Rebuilds() if command == "serve" and not dirty else None
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -113,7 +117,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return config
 
     def on_pre_build(self, config) -> None:
-        if self._cleans:  # what MkDocs would delete next, one file at a time, goes on the other core
+        if self._rebuilds is not None:  # mkdocs serve: the last build's files, set aside until on_env reuses some
+            self._rebuilds.start(Path(config.site_dir), config.plugins)
+        elif self._cleans:  # what MkDocs would delete next, one file at a time, goes on the other core
             self._clearing = clear_in_background(Path(config.site_dir))
 
     def on_files(self, files: Files, config) -> Files:
@@ -153,6 +159,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_env(self, env, config, files):
         env.globals["course_shared"] = {}  # (part, folder) -> its HTML, for the pages outside the navigation
         cache_compiled(env, self.layout.cache / "templates")  # the theme's, compiled once, not every build
+        if self._rebuilds is not None:  # next, MkDocs copies the static files: those as they were come back
+            self._clearing = self._rebuilds.carry(Path(config.site_dir), files)
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -194,28 +202,23 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_post_page(self, output: str, page, config) -> str:
         output = put_back(output, self._aside.pop(page.file.src_uri, []))
-        output = _STAND_IN.sub(lambda m: self._embedded.pop((page.url, m[1])), output)
-        return collapse_whitespace(self._typeset_maths(output, page))
+        notebooks = {name: self._embedded.pop((page.url, name)) for name in _STAND_IN.findall(output)}
 
-    def _typeset_maths(self, output: str, page) -> str:
-        """The page's maths typeset by the build (after the search has read the TeX), with KaTeX's stylesheet."""
-        output = self.maths.typeset(output)
-        if not self.maths.unavailable:  # every formula typeset: course.js need not look for TeX (a long page's text)
-            output = output.replace("<article ", "<article data-cs-typeset ", 1)
-        # A display formula wider than the page scrolls sideways, reachable by keyboard: in the notes Material's
-        # div.arithmatex scrolls (its child is as wide as the formula), so the stop KaTeX's output has (maths/katex.js,
-        # for a notebook's formulas, whose span.katex-display scrolls) moves to it: one stop per formula
-        output = _ARITHMATEX.sub(r'<div class="arithmatex" tabindex="0">\1', output)
-        for tex, error in self.maths.errors:  # `--strict` makes them errors
+        def finish() -> FinishedPage:
+            html = typeset_page(self.maths, _STAND_IN.sub(lambda m: notebooks[m[1]], output),
+                                get_relative_url(ASSET_PREFIX + STYLESHEET, page.url))
+            return FinishedPage(collapse_whitespace(html), tuple(self.maths.page_formulas), tuple(self.maths.errors))
+
+        if self._rebuilds is None:
+            done = finish()
+        else:  # mkdocs serve: a page as it was is finished as it was
+            done, reused = self._rebuilds.finished_page([output, *notebooks.values(), str(self.maths.unavailable)], finish)
+            if reused:
+                self.maths.reuse(done.formulas)
+        for tex, error in done.errors:  # `--strict` makes them errors
             log.warning(f"{page.file.src_uri}: the maths ${tex}$ does not typeset: {error}. Fix the TeX, "
                         "or write a dollar sign that is not maths as \\$")
-        if 'class="katex' not in output:
-            return output
-        # KaTeX's stylesheet (cut to what the site uses, 7 kB) with the page's others: the maths is laid out once,
-        # before the first paint (fetched later, it made a phone relayout every formula: Lighthouse's blocking
-        # time); a block with maths far down is laid out only as it nears the screen (course.css).
-        link = f'<link rel="stylesheet" href="{get_relative_url(ASSET_PREFIX + STYLESHEET, page.url)}">'
-        return output.replace("</head>", f"{link}\n</head>", 1)
+        return done.html
 
     def on_build_error(self, error) -> None:
         self._wait_for_clearing()
@@ -229,6 +232,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_post_build(self, config) -> None:
         self._wait_for_clearing()
+        if self._rebuilds is not None:  # before the cuts below change some of the static files
+            self._rebuilds.finish()
         self.maths.close()
         if self.maths.unavailable:
             log.info(f"maths left for the browser's KaTeX to typeset: {self.maths.unavailable}")
@@ -248,9 +253,6 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             cut = cut_fonts(ASSETS / "katex" / "fonts", site / ASSET_PREFIX / "katex" / "fonts", self.maths.shown(), used,
                             self.layout.cache / "fonts")
             log.debug(f"KaTeX's fonts: {cut.fonts} cut, {cut.before / 1e3:.0f} kB -> {cut.after / 1e3:.0f} kB")
-
-
-_ARITHMATEX = re.compile(r'<div class="arithmatex">(?:(<span class="katex-display") tabindex="0")?')
 
 
 class _TitleStandIn:

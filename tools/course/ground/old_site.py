@@ -40,9 +40,16 @@ class Clearing:
 def clear_in_background(site_dir: Path) -> Clearing:
     """Move the site folder's visible entries aside and start deleting them (and any earlier build's
     leftovers, from a build that was killed) in another process."""
+    return delete_in_background(move_aside(site_dir))
+
+
+def move_aside(site_dir: Path) -> list[Path]:
+    """Move the site folder's visible entries into a new hidden folder beside it: that folder, with the
+    leftovers of earlier builds, for ``delete_in_background`` (until then the last build's files are there
+    to take back: ``mkdocs serve``'s next build reuses the unchanged ones)."""
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
-        return Clearing(None, [])
+        return []
     prefix = TRASH_PREFIX.format(name=site_dir.name)
     leftovers = [path for path in site_dir.parent.glob(prefix + "*") if path.is_dir()]
     visible = [entry for entry in os.scandir(site_dir) if not entry.name.startswith(".")]
@@ -61,7 +68,10 @@ def clear_in_background(site_dir: Path) -> Clearing:
             continue
     if visible and not moved:
         trash.rmdir()
-    doomed = leftovers + ([trash] if moved else [])
+    return ([trash] if moved else []) + leftovers
+
+
+def delete_in_background(doomed: list[Path]) -> Clearing:
     if not doomed:
         return Clearing(None, [])
     process = subprocess.Popen([sys.executable, "-c", _DELETE, *map(str, doomed)],

@@ -40,11 +40,16 @@ class MathsTypesetter:
         self._node: subprocess.Popen | None = None
         self.unavailable: str | None = None  # why the maths is left to the browser, once that is so
         self.errors: list[tuple[str, str]] = []  # (TeX, KaTeX's message) of the page typeset last
+        self.page_formulas: list[str] = []  # the formulas of the page typeset last (their keys)
 
     def typeset(self, page: str) -> str:
         """``page`` with its maths typeset; ``errors`` then lists the formulas that do not parse."""
-        self.errors = []
+        self.errors, self.page_formulas = [], []
         return tex_in_html.typeset(page, self._render)
+
+    def reuse(self, formulas: list[str]) -> None:
+        """A page typeset by an earlier build, reused as it was: its formulas count as this build's."""
+        self._used.update(formulas)
 
     def shown(self) -> set[str]:
         """The characters this build's typeset maths shows (``fonts.glyphs``), kept for the set of formulas that
@@ -63,6 +68,7 @@ class MathsTypesetter:
     def _render(self, tex: str, display: bool) -> str | None:
         key = ("D" if display else "I") + tex
         self._used.add(key)
+        self.page_formulas.append(key)
         answer = self._known.get(key)
         if answer is None:
             answer = self._ask(tex, display)
