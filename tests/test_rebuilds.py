@@ -100,15 +100,20 @@ def paper(project: Path) -> None:
 def test_each_rebuild_after_an_edit_is_a_fresh_build_of_the_same_sources(tmp_path, monkeypatch):
     project = copy_project(tmp_path / "course")
     assert (project / "content" / "schedule" / "superposition.md").exists()
-    reused = {"pages": 0}
-    finished = rebuilds.Rebuilds.finished_page
+    reused = {"pages": 0, "templates": 0}
+    finished, reuse_pages = rebuilds.Rebuilds.finished_page, rebuilds.Rebuilds.reuse_pages
 
-    def counting(self, parts, finish):
-        done, was = finished(self, parts, finish)
+    def counting(self, page, parts, finish):
+        done, was = finished(self, page, parts, finish)
         reused["pages"] += was
         return done, was
 
+    def counting_templates(self, config, nav, pages, later):
+        reuse_pages(self, config, nav, pages, later)
+        reused["templates"] += sum(page.meta.get("template") == rebuilds.REUSED for page in pages)
+
     monkeypatch.setattr(rebuilds.Rebuilds, "finished_page", counting)
+    monkeypatch.setattr(rebuilds.Rebuilds, "reuse_pages", counting_templates)
     served = tmp_path / "served"
     from mkdocs.config import load_config
 
@@ -119,12 +124,13 @@ def test_each_rebuild_after_an_edit_is_a_fresh_build_of_the_same_sources(tmp_pat
         script = next(served.glob("assets/javascripts/bundle.*.min.js"))
         inode = script.stat().st_ino
         for edit in (retitle, prose, maths, figure, paper):
-            reused["pages"] = 0
+            reused.update(pages=0, templates=0)
             edit(project)
             build(project, served, serving=True)
             fresh = build(project, Path(tempfile.mkdtemp(dir=tmp_path)), serving=False)
             assert differences(files(served), files(fresh)) == [], edit.__name__
             assert reused["pages"] > 100, f"{edit.__name__}: the pages the edit did not touch were finished as they were"
+            assert reused["templates"] > 100, f"{edit.__name__}: and most were not even rendered"
             assert script.stat().st_ino == inode, "Material's script came back from the last build, not copied"
         assert b"redrawn" in (served / "figures" / "causal-mask.svg").read_bytes()
     finally:

@@ -17,7 +17,6 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
 from course.data.load import CourseData, load_course_data
@@ -34,6 +33,7 @@ from course.maths import KATEX_SCRIPTS, STYLESHEET, MathsTypesetter
 from course.maths.page import typeset_page
 from course.maths.fonts import cut_fonts, families
 from course.notebooks import NotebookStage
+from course.notebooks.stage import list_sections
 from course.notebooks.publish import section_headings
 from course.notebooks.slim import searchable
 from course.rebuilds import FinishedPage, Rebuilds
@@ -154,23 +154,28 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         # The addresses of the navigation's pages and of every folder above them: a page elsewhere shows the
         # navigation of every page of its folder (main.html renders it once per folder).
         self._in_nav = urls.listed_folders(page.url for page in nav.pages)
+        self._nav = nav
         return nav
 
     def on_env(self, env, config, files):
         env.globals["course_shared"] = {}  # (part, folder) -> its HTML, for the pages outside the navigation
         cache_compiled(env, self.layout.cache / "templates")  # the theme's, compiled once, not every build
-        if self._rebuilds is not None:  # next, MkDocs copies the static files: those as they were come back
-            self._clearing = self._rebuilds.carry(Path(config.site_dir), files)
+        if self._rebuilds is not None:  # next, MkDocs copies the static files (those as they were come back)
+            self._clearing = self._rebuilds.carry(Path(config.site_dir), files)  # and renders the pages:
+            self._rebuilds.reuse_pages(config, self._nav, [file.page for file in files.documentation_pages() if file.page],
+                                       self._put_in_later)
         return env
 
     def on_page_context(self, context, page, config, nav):
         context["course_shared_key"] = urls.shared_parts_key(page.url, self._in_nav)
         context["course_title_stand_in"] = _TitleStandIn(page.url)  # the page as its folder's shared header sees it
+        if self._rebuilds is not None and (reused := self._rebuilds.reused(page)) is not None:
+            context["course_reused"] = reused.html  # mkdocs serve: the page as the last build finished it
         return context
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.src_uri in self._generated:  # mostly HTML: Markdown need not read it (citations are not in it)
-            markdown, self._aside[page.file.src_uri] = set_aside(markdown)
+            markdown, self._aside[page.file.src_uri] = (self._rebuilds.set_aside if self._rebuilds else set_aside)(markdown)
             page.render = functools.partial(self._markdown.render, page)  # one converter for them all
         # A hand-written page: errors point into it (where a page may cite at all: that path takes a while).
         display = self.layout.show(self.layout.docs / page.file.src_uri) if may_cite(markdown) else None
@@ -195,10 +200,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             notebook = render_notebook_citations(self.notebooks.embed_html(name, page.url, section_level=2),
                                                  page.file.src_uri, self.data, name)
             self._embedded[(page.url, name)] = notebook
-            _list_sections(page.toc, urls.notebook_anchor(name), section_headings(notebook, 3))
+            list_sections(page.toc, urls.notebook_anchor(name), section_headings(notebook, 3))
             return f"<!-- course:nb {name} -->{searchable(notebook)}<!-- /course:nb -->"
 
         return _NOTEBOOK_MARKER.sub(stand_in, html)
+
+    def _put_in_later(self, page) -> list[str]:
+        """What on_post_page puts into the page: the blocks set aside, the notebooks, the maths (or not)."""
+        return [*(block.html for block in self._aside.get(page.file.src_uri, [])), str(self.maths.unavailable),
+                *(html for (url, _), html in self._embedded.items() if url == page.url)]
 
     def on_post_page(self, output: str, page, config) -> str:
         output = put_back(output, self._aside.pop(page.file.src_uri, []))
@@ -212,7 +222,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self._rebuilds is None:
             done = finish()
         else:  # mkdocs serve: a page as it was is finished as it was
-            done, reused = self._rebuilds.finished_page([output, *notebooks.values(), str(self.maths.unavailable)], finish)
+            done, reused = self._rebuilds.finished_page(page, [output, *notebooks.values(), str(self.maths.unavailable)], finish)
             if reused:
                 self.maths.reuse(done.formulas)
         for tex, error in done.errors:  # `--strict` makes them errors
@@ -264,16 +274,6 @@ class _TitleStandIn:
     def __init__(self, url: str):
         self.url = url
         self.meta = {"title": self.title}
-
-
-def _list_sections(toc, anchor: str, sections: list[tuple[str, str]]) -> None:
-    """The page's table of contents lists the notebook's own sections under its heading (MkDocs made
-    the table from the page's Markdown, before the notebook was put in)."""
-    for item in toc:
-        if item.id == anchor:
-            item.children.extend(AnchorLink(title, id, item.level + 1) for id, title in sections)
-            return
-        _list_sections(item.children, anchor, sections)
 
 
 def _published_url(config) -> str | None:

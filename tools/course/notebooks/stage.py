@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from mkdocs.structure.toc import AnchorLink
+
 from course.ground.errors import CourseDataError, Problem
 from course.ground.layout import Layout
 from course.notebooks import slim
@@ -108,3 +110,13 @@ class NotebookStage:
                     partial.write_bytes(data)
                     os.replace(partial, path)
         return found
+
+
+def list_sections(toc, anchor: str, sections: list[tuple[str, str]]) -> None:
+    """The page's table of contents lists the notebook's own sections under its heading (MkDocs made
+    the table from the page's Markdown, before the notebook was put in)."""
+    for item in toc:
+        if item.id == anchor:
+            item.children.extend(AnchorLink(title, id, item.level + 1) for id, title in sections)
+            return
+        list_sections(item.children, anchor, sections)
