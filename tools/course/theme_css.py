@@ -51,10 +51,7 @@ def _site_tokens(pages: list[str], scripts: list[str], cache_dir: Path) -> css_p
     """What the site lets occur, each page's and script's part kept from the last build by the hash of its text:
     a rebuild scans only the texts that changed (a 5,000-paper site is 227 MB of HTML, three seconds to scan)."""
     store = cache_dir / f"tokens-{sha_code(Path(css_tokens.__file__))[:16]}.pickle"
-    try:
-        known = pickle.loads(store.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        known = {}  # none yet, or left by another version of the code
+    known = _read_store(store)
     parts = {}
     for scan, texts in ((css_tokens.page_tokens, pages), (css_tokens.script_tokens, scripts)):
         for text in texts:
@@ -62,7 +59,34 @@ def _site_tokens(pages: list[str], scripts: list[str], cache_dir: Path) -> css_p
             parts[key] = known.get(key) or scan(text)
     if parts.keys() != known.keys():  # the newest only: a build's pages
         write_newest(store, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), "tokens-*.pickle")
+        _stores[store] = (_stat(store), parts)
     return css_tokens.union(parts.values())
+
+
+_stores: dict[Path, tuple] = {}  # a store as this process last read or wrote it, with its file's stat then
+
+
+def _read_store(store: Path) -> dict:
+    """The store's parts; read from the file only where it changed since this process last had it (each
+    rebuild of mkdocs serve would read it again: a twentieth of a rebuild)."""
+    stat = _stat(store)
+    kept = _stores.get(store)
+    if kept is not None and kept[0] == stat and stat is not None:
+        return kept[1]
+    try:
+        known = pickle.loads(store.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}  # none yet, or left by another version of the code
+    _stores[store] = (stat, known)
+    return known
+
+
+def _stat(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
 def _cut(source: Path, dest: Path, tokens: css_purge.Tokens, cache_dir: Path) -> Cut:

@@ -43,9 +43,21 @@ class Backlink:
 
 
 def backlinks(data: CourseData, hand_written: dict[str, str] | None = None) -> dict[str, list[Backlink]]:
-    """Every backlink, by paper key, in page order.  ``hand_written``: docs_dir pages whose citations count."""
+    """Every backlink, by paper key, in page order.  ``hand_written``: docs_dir pages whose citations count.
+    Found once per build: the paper pages and the author pages both ask, of the same (immutable) data."""
+    hand_written = hand_written or {}
+    if _last and _last[0] is data and _last[1] == hand_written:
+        return _last[2]
+    _last[:] = [data, dict(hand_written), _backlinks(data, hand_written)]
+    return _last[2]
+
+
+_last: list = []  # the data, the pages and their backlinks, last asked for
+
+
+def _backlinks(data: CourseData, hand_written: dict[str, str]) -> dict[str, list[Backlink]]:
     links: dict[str, list[Backlink]] = defaultdict(list)
-    for link in _all(data, hand_written or {}):
+    for link in _all(data, hand_written):
         links[link.key].append(link)
     for key in links:
         links[key].sort(key=Backlink.sort_key)
