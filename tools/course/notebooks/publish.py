@@ -156,12 +156,27 @@ class Publisher:
                 return path
         except OSError:
             pass
-        classes = slim.used_classes(bodies)
+        classes = self._classes({self._bodies[name][1].name: body for name, body in zip(names, bodies)})
         path = self.cache.stylesheet_path(f"{THEME}-used", content_hash(full.name + " ".join(sorted(classes))))
         if not path.exists():
             write_if_changed(path, slim.used_css(full.read_text(encoding="utf-8"), classes))
         write_if_changed(known, path.name)
         return path
+
+
+    def _classes(self, bodies: dict[str, str]) -> frozenset[str]:
+        """The classes the HTML files ``bodies`` (by file name: named by their content) use, each file's kept in the
+        cache: after a prose edit, one notebook's HTML is read for them, not every notebook's."""
+        kept = self.cache.stylesheet_path(f"{THEME}-classes", "by-file").with_suffix(".json")
+        try:
+            known = json.loads(kept.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        found = {name: known[name] if isinstance(known.get(name), list) else sorted(slim.used_classes([body]))
+                 for name, body in bodies.items()}
+        if found != known:
+            write_if_changed(kept, json.dumps(found, sort_keys=True))
+        return frozenset(name for names in found.values() for name in names)
 
 
 @lru_cache(maxsize=1)
