@@ -215,12 +215,12 @@ def _source(file) -> tuple:
     return ("content", hashlib.sha256(file.content_bytes).hexdigest())
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: Path) -> tuple[int, int, int] | None:
     try:
         stat = path.stat()
     except OSError:
         return None
-    return stat.st_mtime_ns, stat.st_size
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino  # a file moved keeps its inode; one written anew may not
 
 
 def _copied(dirty: bool = False) -> None:
