@@ -29,7 +29,7 @@ from bench.report import ROOT, RUNS, copy_course, environment, median, publish, 
 GOAL = 2.0  # seconds from the save to the page showing it (issue 16)
 EDITS = 5  # saves per server
 POLL = 0.05  # seconds between two fetches of a page
-SETTLE = 1.0  # seconds of quiet before each save (the watcher polls every 0.5 s)
+SETTLE = 1.0  # seconds of quiet before each save (the watcher polls every 0.1 s: course/watching.py)
 _SERVING = re.compile(r"Serving on (http://\S+)")
 _BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
 

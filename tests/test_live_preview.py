@@ -80,3 +80,48 @@ def test_a_saved_session_title_shows_in_the_served_pages(tmp_path):
     assert process.poll() is not None
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)  # the whole process group is gone
+
+
+@pytest.mark.quiet  # timed: run alone, after the rest
+def test_the_server_sees_a_save_within_a_fraction_of_a_second_in_what_mkdocs_watched_and_in_what_is_watched_later(tmp_path):
+    """The plugin's on_serve has MkDocs' live-reload server poll every tenth of a second (course.watching): the
+    watches made before it (docs_dir, mkdocs.yml) move to the new observer, those made after it (the data) are
+    made there, and every save in any of them starts a rebuild within 0.4 s (polling every half second, as MkDocs
+    does, five saves in a row would all be seen that soon one time in twelve)."""
+    import threading
+    import time
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from course.watching import POLL_SECONDS, poll_often
+
+    docs, data, config = tmp_path / "docs", tmp_path / "readings", tmp_path / "mkdocs.yml"
+    for folder in (docs, data, tmp_path / "site"):
+        folder.mkdir()
+    (docs / "index.md").write_text("# Home\n")
+    (data / "schedule.yml").write_text("sessions: []\n")
+    config.write_text("site_name: t\n")
+    builds = []
+    server = LiveReloadServer(builder=lambda: builds.append(time.perf_counter()), host="127.0.0.1", port=0,
+                              root=str(tmp_path / "site"))
+    server.watch(str(docs))
+    server.watch(str(config))
+    assert poll_often(server) is server and server.observer.timeout == POLL_SECONDS
+    server.watch(str(data))  # as MkDocs watches config.watch, after on_serve
+    watched = sorted((e.watch.raw_path, e.watch.is_recursive) for e in server.observer.emitters)
+    assert watched == sorted([(str(docs), True), (str(config), False), (str(data), True)])
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        for path in (docs / "index.md", config, data / "schedule.yml", docs / "index.md", data / "schedule.yml"):
+            time.sleep(0.5)  # quiet, then a save
+            before = len(builds)
+            path.write_text(path.read_text() + "\n")
+            saved = time.perf_counter()
+            while len(builds) == before and time.perf_counter() - saved < 5:
+                time.sleep(0.01)
+            assert len(builds) > before, f"no rebuild after saving {path.name}"
+            assert builds[-1] - saved < 0.4, f"{path.name}: seen {builds[-1] - saved:.2f} s after the save"
+    finally:
+        server.shutdown()
+        thread.join(5)

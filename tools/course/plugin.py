@@ -45,6 +45,7 @@ from course.shared_markdown import SharedMarkdown
 from course.slides.stage import DeckStage
 from course.site_assets import shipped_text
 from course.theme_css import cut_stylesheets, is_theme_css
+from course.watching import poll_often
 
 log = get_plugin_logger(__name__)
 
@@ -115,6 +116,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         config.extra_css[:0] = [ASSET_PREFIX + css for css in EXTRA_CSS if ASSET_PREFIX + css not in config.extra_css]
         config.extra_javascript[:0] = [ASSET_PREFIX + js for js in EXTRA_JS if ASSET_PREFIX + js not in config.extra_javascript]
         return config
+
+    def on_serve(self, server, config, builder):
+        return poll_often(server)  # a save is seen within a tenth of a second, not half a second
 
     def on_pre_build(self, config) -> None:
         if self._rebuilds is not None:  # mkdocs serve: the last build's files, set aside until on_env reuses some
