@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -183,3 +184,73 @@ def test_a_static_file_comes_back_only_if_neither_its_source_nor_its_copy_change
     assert (site / "same.js").read_text(encoding="utf-8") == "/* same.js */"
     third = _static_build(keeper, src, site, names[:1])
     assert [static.copies for static in third] == [0] and sorted(p.name for p in site.iterdir()) == ["same.js"]
+
+
+NOTEBOOK = """\
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Norms by hand
+#
+# The length of $(3, 4)$, computed.
+
+# %%
+print((3 ** 2 + 4 ** 2) ** 0.5)
+
+# %% [markdown]
+# ## Takeaways
+#
+# It is five.
+"""
+
+
+def test_a_notebooks_prose_edit_while_serving_gives_the_page_a_fresh_build_gives(tmp_path, monkeypatch):
+    """The small second course with one notebook: after a prose edit of it, mkdocs serve's rebuild (the edited
+    cell rendered alone, the other pages reused) leaves the site a fresh build makes; and so after an edit of
+    its code (the notebook run again)."""
+    import json
+
+    from course.notebooks import publish
+
+    rendered = []  # the cells of each notebook handed to the converter
+    convert = publish.convert
+    monkeypatch.setattr(publish, "convert", lambda path, theme="light": rendered.append(
+        len(json.loads(Path(path).read_text(encoding="utf-8"))["cells"])) or convert(path, theme))
+    project = tmp_path / "course"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "second-course", project)
+    (project / "content" / "notebooks").mkdir(parents=True)
+    notebook = project / "content" / "notebooks" / "norms.py"
+    notebook.write_text(NOTEBOOK, encoding="utf-8")
+    schedule = project / "readings" / "schedule.yml"
+    schedule.write_text(schedule.read_text(encoding="utf-8").replace(
+        "    title: Vectors and norms\n", "    title: Vectors and norms\n    notebooks: [norms]\n", 1), encoding="utf-8")
+    served = tmp_path / "served"
+    from mkdocs.config import load_config
+
+    with contextlib.chdir(project):
+        load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(project, served, serving=True)
+        page = served / "schedule" / "vectors-and-norms" / "index.html"
+        assert "5.0" in page.read_text(encoding="utf-8")
+        for old, new in (("It is five.", "It is five, as Pythagoras says."), ("** 0.5)", "** 0.5, 'by hand')")):
+            notebook.write_text(notebook.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+            rendered.clear()
+            build(project, served, serving=True)
+            assert rendered == ([1] if "Pythagoras" in new else [3]), "a prose edit renders the cell it changed, alone"
+            if "by hand" in new:  # the rebuild ran the notebook; the next one, like a fresh build, finds it cached
+                assert "5.0 by hand" in page.read_text(encoding="utf-8")
+                build(project, served, serving=True)
+            fresh = build(project, Path(tempfile.mkdtemp(dir=tmp_path)), serving=False)
+            assert differences(files(served), files(fresh)) == [], old
+        shown = page.read_text(encoding="utf-8")
+        assert "as Pythagoras says" in shown and "5.0 by hand" in shown
+    finally:
+        with contextlib.chdir(project):
+            load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="build", dirty=False)
