@@ -254,3 +254,32 @@ def test_a_notebooks_prose_edit_while_serving_gives_the_page_a_fresh_build_gives
     finally:
         with contextlib.chdir(project):
             load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="build", dirty=False)
+
+
+def test_after_failed_rebuilds_the_next_one_is_a_fresh_build(tmp_path):
+    """A rebuild that stops early (the data does not parse) or late (a broken link in --strict, after every page
+    is written): once the sources are fixed, the next rebuild leaves the site a fresh build makes."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    project = copy_project(tmp_path / "course")
+    served = tmp_path / "served"
+    with contextlib.chdir(project):
+        load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(project, served, serving=True)
+        schedule = project / "readings" / "schedule.yml"
+        note = project / "content" / "schedule" / "superposition.md"
+        for path, broken in ((schedule, "sessions: ["), (note, "See [this](missing-page.md).\n\n")):
+            good = path.read_text(encoding="utf-8")
+            path.write_text(broken + good if path == note else good.replace("sessions:", broken, 1), encoding="utf-8")
+            with pytest.raises((PluginError, Abort)):  # the data's error, or MkDocs' stop in strict mode
+                build(project, served, serving=True)
+            path.write_text(good, encoding="utf-8")
+        retitle(project)
+        build(project, served, serving=True)
+        fresh = build(project, Path(tempfile.mkdtemp(dir=tmp_path)), serving=False)
+        assert differences(files(served), files(fresh)) == []
+    finally:
+        with contextlib.chdir(project):
+            load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="build", dirty=False)
