@@ -36,6 +36,17 @@ def fresh_plugins():
         cache.update(kept)
 
 
+@contextlib.contextmanager
+def serve_mode(project: Path):
+    """Plugins of their own (MkDocs keeps one instance of Material's search and of ours per process: another test
+    may have told them of a --dirty build), told they are in mkdocs serve; the process's own are put back after."""
+    from mkdocs.config import load_config
+
+    with fresh_plugins(), contextlib.chdir(project):
+        load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="serve", dirty=False)
+        yield
+
+
 def build(project: Path, site: Path, *, serving: bool) -> Path:
     """One build of ``project`` into ``site`` as mkdocs serve makes it (its address), by the serving plugins
     (``serving``) or by fresh ones that keep nothing."""
@@ -116,11 +127,8 @@ def test_each_rebuild_after_an_edit_is_a_fresh_build_of_the_same_sources(tmp_pat
     monkeypatch.setattr(rebuilds.Rebuilds, "finished_page", counting)
     monkeypatch.setattr(rebuilds.Rebuilds, "reuse_pages", counting_templates)
     served = tmp_path / "served"
-    from mkdocs.config import load_config
 
-    with contextlib.chdir(project):
-        load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="serve", dirty=False)
-    try:
+    with serve_mode(project):
         build(project, served, serving=True)
         script = next(served.glob("assets/javascripts/bundle.*.min.js"))
         inode = script.stat().st_ino
@@ -134,9 +142,6 @@ def test_each_rebuild_after_an_edit_is_a_fresh_build_of_the_same_sources(tmp_pat
             assert reused["templates"] > 100, f"{edit.__name__}: and most were not even rendered"
             assert script.stat().st_ino == inode, "Material's script came back from the last build, not copied"
         assert b"redrawn" in (served / "figures" / "causal-mask.svg").read_bytes()
-    finally:
-        with contextlib.chdir(project):
-            load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="build", dirty=False)
 
 
 class _Static:
@@ -231,11 +236,8 @@ def test_a_notebooks_prose_edit_while_serving_gives_the_page_a_fresh_build_gives
     schedule.write_text(schedule.read_text(encoding="utf-8").replace(
         "    title: Vectors and norms\n", "    title: Vectors and norms\n    notebooks: [norms]\n", 1), encoding="utf-8")
     served = tmp_path / "served"
-    from mkdocs.config import load_config
 
-    with contextlib.chdir(project):
-        load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="serve", dirty=False)
-    try:
+    with serve_mode(project):
         build(project, served, serving=True)
         page = served / "schedule" / "vectors-and-norms" / "index.html"
         assert "5.0" in page.read_text(encoding="utf-8")
@@ -251,22 +253,16 @@ def test_a_notebooks_prose_edit_while_serving_gives_the_page_a_fresh_build_gives
             assert differences(files(served), files(fresh)) == [], old
         shown = page.read_text(encoding="utf-8")
         assert "as Pythagoras says" in shown and "5.0 by hand" in shown
-    finally:
-        with contextlib.chdir(project):
-            load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="build", dirty=False)
 
 
 def test_after_failed_rebuilds_the_next_one_is_a_fresh_build(tmp_path):
     """A rebuild that stops early (the data does not parse) or late (a broken link in --strict, after every page
     is written): once the sources are fixed, the next rebuild leaves the site a fresh build makes."""
-    from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, PluginError
 
     project = copy_project(tmp_path / "course")
     served = tmp_path / "served"
-    with contextlib.chdir(project):
-        load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="serve", dirty=False)
-    try:
+    with serve_mode(project):
         build(project, served, serving=True)
         schedule = project / "readings" / "schedule.yml"
         note = project / "content" / "schedule" / "superposition.md"
@@ -280,6 +276,3 @@ def test_after_failed_rebuilds_the_next_one_is_a_fresh_build(tmp_path):
         build(project, served, serving=True)
         fresh = build(project, Path(tempfile.mkdtemp(dir=tmp_path)), serving=False)
         assert differences(files(served), files(fresh)) == []
-    finally:
-        with contextlib.chdir(project):
-            load_config(str(project / "mkdocs.yml")).plugins.on_startup(command="build", dirty=False)
